@@ -1,0 +1,56 @@
+/*
+ * The daemon's configuration: a YAML file (docs/configuration.md) plus
+ * command-line flags that override it.  Errors are for humans: each one is
+ * "FILE:LINE: message".
+ */
+#ifndef GHOSTBMC_CONFIG_H
+#define GHOSTBMC_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/bmc.h"
+
+#define CONFIG_MAX_LISTEN 16
+#define CONFIG_MAX_USERS BMC_MAX_USERS
+#define CONFIG_PATH_MAX 4096
+
+struct config_user {
+	char name[BMC_NAME_LEN + 1];
+	char password_file[CONFIG_PATH_MAX]; /* first line is the password */
+	char password[BMC_PASSWORD_MAX + 1]; /* inline (discouraged; a warning is logged) */
+	bool has_inline_password;
+	unsigned char privilege;             /* PRIV_USER..PRIV_ADMIN */
+	bool enabled;
+};
+
+struct config {
+	struct bmc_addr listen[CONFIG_MAX_LISTEN];
+	size_t nlisten;
+	char state_dir[CONFIG_PATH_MAX];
+	char admin_password_file[CONFIG_PATH_MAX];
+	int log_level;                        /* enum bmc_log_level */
+	struct bmc_conf bmc;                  /* the instance */
+	struct config_user users[CONFIG_MAX_USERS];
+	size_t nusers;
+};
+
+/* Defaults: no listen address (the daemon adds 0.0.0.0:623), state dir /var/lib/ghostbmc. */
+void config_defaults(struct config *cfg);
+
+/* Parse YAML text into cfg (which holds defaults or earlier values). 0, or -1 with err set. */
+int config_load_string(struct config *cfg, const char *name, const char *text, size_t len, char *err,
+    size_t errlen);
+int config_load_file(struct config *cfg, const char *path, char *err, size_t errlen);
+
+/* "127.0.0.1:623", "0.0.0.0:623", "[::1]:6230", "::1" (port 623 when omitted). 0 or -1. */
+int config_parse_addr(const char *s, struct bmc_addr *out);
+/* Format an address as the parser reads it. */
+void config_format_addr(const struct bmc_addr *a, char *buf, size_t len);
+
+/* "user", "operator", "administrator"/"admin", "callback" -> PRIV_*; 0 if unknown. */
+unsigned char config_parse_priv(const char *s);
+const char *config_priv_name(unsigned char priv);
+
+#endif

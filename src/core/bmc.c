@@ -1,0 +1,296 @@
+/*
+ * One BMC instance: creation, the datagram router and the clock tick.  The
+ * wire formats live in rmcp.c / rmcpplus.c, session setup in rakp.c, the
+ * command model in the cmd_*.c files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/bmc_int.h"
+#include "core/crypto.h"
+#include "core/rmcp.h"
+
+void
+bmc_conf_defaults(struct bmc_conf *conf)
+{
+	memset(conf, 0, sizeof(*conf));
+	snprintf(conf->name, sizeof(conf->name), "bmc0");
+	conf->lan_addr.family = 4;
+	conf->lan_addr.ip[0] = 127;
+	conf->lan_addr.ip[3] = 1;
+	conf->lan_addr.port = 623;
+	conf->suites_enabled = BMC_SUITE_DEFAULT_MASK;
+	conf->suite_max_priv = PRIV_ADMIN;
+	conf->channel_priv_limit = PRIV_ADMIN;
+	conf->session_timeout_ms = 60000;
+	conf->max_sessions = 16;
+	conf->max_pending = 64;
+	conf->max_pending_per_source = 4;
+	conf->pending_timeout_ms = 5000;
+	conf->min_password_len = 8;
+	conf->device_id = 0x20;
+	conf->device_rev = 0x01;
+	conf->fw_major = 0;
+	conf->fw_minor = 0x10;
+	conf->manufacturer_id = GHOSTBMC_IANA;
+	conf->product_id = GHOSTBMC_PRODUCT_ID;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Wire order is SMBIOS's: the first three fields little-endian, the rest as
+ * written.  ipmitool's `mc guid` decodes it that way.
+ */
+static const uint8_t guid_wire_pos[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+
+int
+bmc_guid_parse(const char *text, uint8_t wire[16])
+{
+	uint8_t b[16];
+	size_t i, n = 0;
+
+	for (i = 0; text[i] != '\0'; i++) {
+		int hi, lo;
+
+		if (text[i] == '-' && (i == 8 || i == 13 || i == 18 || i == 23))
+			continue;
+		if (n == 16 || (hi = hexval(text[i])) < 0 || (lo = hexval(text[i + 1])) < 0)
+			return -1;
+		b[n++] = (uint8_t)(hi << 4 | lo);
+		i++;
+	}
+	if (n != 16 || i != 36)
+		return -1;
+	for (i = 0; i < 16; i++)
+		wire[guid_wire_pos[i]] = b[i];
+	return 0;
+}
+
+void
+bmc_guid_format(const uint8_t wire[16], char text[37])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	for (i = 0; i < 16; i++) {
+		uint8_t v = wire[guid_wire_pos[i]];
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			text[o++] = '-';
+		text[o++] = hex[v >> 4];
+		text[o++] = hex[v & 15];
+	}
+	text[o] = '\0';
+}
+
+const char *
+bmc_strerror(int err)
+{
+	switch (err) {
+	case BMC_OK:
+		return "success";
+	case BMC_ERR_NOMEM:
+		return "out of memory";
+	case BMC_ERR_INVALID:
+		return "invalid argument";
+	case BMC_ERR_INTERNAL:
+		return "internal error";
+	case BMC_ERR_EXISTS:
+		return "already exists";
+	case BMC_ERR_NOTFOUND:
+		return "no such user";
+	case BMC_ERR_FULL:
+		return "no free user slot";
+	case BMC_ERR_POLICY:
+		return "password does not meet the password policy";
+	default:
+		return "unknown error";
+	}
+}
+
+static bool
+all_zero(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
+/* A random version-4 GUID, for an instance that was given none. */
+static void
+guid_random(struct bmc *bmc, uint8_t wire[16])
+{
+	uint8_t b[16];
+	size_t i;
+
+	bmc_rand(bmc, b, sizeof(b));
+	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
+	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+	for (i = 0; i < 16; i++)
+		wire[guid_wire_pos[i]] = b[i];
+}
+
+struct bmc *
+bmc_new(const struct bmc_env *env, const struct bmc_conf *conf)
+{
+	struct bmc *bmc;
+
+	if (env == NULL || env->rand == NULL || conf == NULL)
+		return NULL;
+	if ((bmc = calloc(1, sizeof(*bmc))) == NULL)
+		return NULL;
+	bmc->env = *env;
+	bmc->conf = *conf;
+	bmc->conf.name[sizeof(bmc->conf.name) - 1] = '\0';
+	if (bmc->conf.max_sessions == 0 || bmc->conf.max_sessions > BMC_MAX_SESSIONS)
+		bmc->conf.max_sessions = BMC_MAX_SESSIONS;
+	if (bmc->conf.max_pending == 0 || bmc->conf.max_pending > BMC_MAX_PENDING)
+		bmc->conf.max_pending = BMC_MAX_PENDING;
+	if (bmc->conf.max_pending_per_source == 0)
+		bmc->conf.max_pending_per_source = 1;
+	bmc->conf.suites_enabled &= BMC_SUITE_SUPPORTED_MASK;
+	if (all_zero(bmc->conf.system_guid, 16)) {
+		guid_random(bmc, bmc->conf.system_guid);
+		bmc->guid_generated = true;
+	}
+	if (all_zero(bmc->conf.device_guid, 16))
+		memcpy(bmc->conf.device_guid, bmc->conf.system_guid, 16);
+	users_init(bmc);
+	params_defaults(bmc);
+	return bmc;
+}
+
+void
+bmc_free(struct bmc *bmc)
+{
+	if (bmc == NULL)
+		return;
+	bmc_reset_sessions(bmc);
+	crypto_wipe(bmc->users, sizeof(bmc->users));
+	crypto_wipe(bmc->params.kg, sizeof(bmc->params.kg));
+	free(bmc);
+}
+
+const struct bmc_conf *
+bmc_get_conf(const struct bmc *bmc)
+{
+	return &bmc->conf;
+}
+
+void
+bmc_reset_sessions(struct bmc *bmc)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bmc->sessions) / sizeof(bmc->sessions[0]); i++)
+		if (bmc->sessions[i] != NULL)
+			session_free(bmc, bmc->sessions[i]);
+}
+
+void
+bmc_get_status(const struct bmc *bmc, struct bmc_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->active_sessions = session_count(bmc, SESS_ACTIVE);
+	st->pending_sessions = session_count(bmc, SESS_OPEN) + session_count(bmc, SESS_RAKP2);
+	st->users = bmc_user_count(bmc, false);
+	st->rx_datagrams = bmc->stats.rx;
+	st->tx_datagrams = bmc->stats.tx;
+	st->dropped = bmc->stats.dropped;
+}
+
+void
+bmc_logf(struct bmc *bmc, enum bmc_log_level level, const char *fmt, ...)
+{
+	char line[512];
+	int n;
+	va_list ap;
+
+	if (bmc->env.log == NULL)
+		return;
+	n = snprintf(line, sizeof(line), "%s: ", bmc->conf.name);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	bmc->env.log(bmc->env.arg, level, line);
+}
+
+void
+bmc_rand(struct bmc *bmc, void *dst, size_t n)
+{
+	bmc->env.rand(bmc->env.arg, dst, n);
+}
+
+void
+bmc_fx(struct bmc_out *out, enum bmc_fx_kind kind, uint32_t arg)
+{
+	size_t i;
+
+	/* The same effect twice in one reply is one effect. */
+	for (i = 0; i < out->nfx; i++)
+		if (out->fx[i].kind == kind && out->fx[i].arg == arg)
+			return;
+	if (NEVER(out->nfx >= BMC_FX_MAX))
+		return;
+	out->fx[out->nfx].kind = kind;
+	out->fx[out->nfx].arg = arg;
+	out->nfx++;
+}
+
+int
+bmc_handle_datagram(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src,
+    const uint8_t *bytes, size_t len, struct bmc_out *out)
+{
+	struct buf b = BUF_INIT(bytes, len);
+	struct rmcp_hdr h;
+
+	bmc_out_reset(out);
+	bmc->stats.rx++;
+	/* Port 0 cannot be answered; never reply toward it (reflection). */
+	if (src->port == 0 || len > BMC_DGRAM_MAX || rmcp_decode_hdr(&b, &h) != 0) {
+		bmc->stats.dropped++;
+		return BMC_OK;
+	}
+	switch (h.cls) {
+	case RMCP_CLASS_ASF:
+		rmcp_handle_asf(bmc, &h, &b, out);
+		break;
+	case RMCP_CLASS_IPMI:
+		if (b.left > 0 && b.p[0] == RMCP_AUTH_RMCPP)
+			rmcpp_handle(bmc, now, src, bytes, len, out);
+		else
+			lan15_handle(bmc, now, src, &b, out);
+		break;
+	default:
+		break;
+	}
+	if (out->reply_len > 0)
+		bmc->stats.tx++;
+	else
+		bmc->stats.dropped++;
+	return BMC_OK;
+}
+
+int
+bmc_tick(struct bmc *bmc, const struct bmc_time *now, struct bmc_out *out)
+{
+	bmc_out_reset(out);
+	session_expire(bmc, now->mono_ms);
+	params_tick(bmc, now->mono_ms);
+	return BMC_OK;
+}

@@ -1,0 +1,247 @@
+/*
+ * Inside one BMC instance: the state every core module shares.  Only core/
+ * includes this; the edge sees bmc.h.
+ */
+#ifndef GHOSTBMC_BMC_INT_H
+#define GHOSTBMC_BMC_INT_H
+
+#include <stdarg.h>
+
+#include "core/bmc.h"
+#include "core/buf.h"
+#include "core/ipmi.h"
+
+#define BMC_MAX_SESSIONS 63   /* session handles are 6 bits */
+#define BMC_MAX_PENDING 64
+#define BMC_MSG_MAX 320       /* an IPMI message: header, up to 255 data bytes, checksum */
+#define RETRY_SLOTS 4         /* remembered replies per session (CHECKLIST 8) */
+#define RETRY_TTL_MS 5000
+
+#define ALWAYS(x) (x)
+#define NEVER(x) (x)
+
+/* ---- sessions (session.c) ---- */
+
+enum session_state {
+	SESS_FREE = 0,
+	SESS_OPEN,   /* Open Session answered, waiting for RAKP1 */
+	SESS_RAKP2,  /* RAKP2 sent, waiting for RAKP3 */
+	SESS_ACTIVE, /* RAKP4 sent with status 00 */
+};
+
+struct retry_entry {
+	uint64_t at_ms; /* 0 = empty */
+	uint8_t rq_seq, netfn, cmd;
+	uint32_t rq_hash;
+	uint16_t len;
+	uint8_t reply[BMC_MSG_MAX]; /* the plaintext IPMI response message */
+};
+
+struct session {
+	enum session_state state;
+	uint32_t bmc_sid;
+	uint32_t con_sid;
+	struct bmc_addr peer;
+	uint8_t handle;           /* 1..63, for Get Session Info */
+
+	/* negotiated at Open Session */
+	uint8_t open_tag;
+	uint8_t open_req_priv;    /* requested maximum privilege (0 = highest) */
+	uint8_t max_priv;         /* granted maximum privilege */
+	uint8_t suite;
+	uint8_t auth_alg, integ_alg, conf_alg;
+
+	/* RAKP */
+	uint8_t role;             /* RAKP1 byte 24, whole: it goes into every HMAC */
+	uint8_t ulen;
+	uint8_t uname[BMC_NAME_LEN];
+	uint8_t uid;              /* 0 when the name matched no usable user */
+	bool fake;                /* answering with a decoy RAKP2 (unknown/disabled user) */
+	uint8_t rm[16], rc[16];
+	uint8_t kuid[20];
+	uint8_t rakp1_digest[32]; /* to recognise a retransmitted RAKP1 */
+	uint8_t sik[32];
+	uint8_t k1[32];
+	uint8_t k2[32];
+	uint8_t keylen;           /* 20 (SHA-1) or 32 (SHA-256) */
+
+	/* active */
+	uint8_t priv;             /* operating privilege */
+	uint64_t created_ms, last_ms;
+	uint32_t out_seq;         /* last sequence number sent */
+	uint32_t in_high;         /* highest sequence number accepted */
+	uint32_t in_seen;         /* bit i: in_high - i was accepted */
+	bool in_any;
+	unsigned retry_next;
+	struct retry_entry retry[RETRY_SLOTS];
+};
+
+struct session *session_new(struct bmc *bmc, const struct bmc_addr *src, uint64_t now_ms);
+void session_free(struct bmc *bmc, struct session *s);
+struct session *session_find(struct bmc *bmc, uint32_t bmc_sid);
+struct session *session_by_handle(struct bmc *bmc, uint8_t handle);
+/* The index-th (1-based) active session, for Get Session Info. */
+struct session *session_nth_active(struct bmc *bmc, unsigned index);
+unsigned session_count(const struct bmc *bmc, enum session_state st);
+unsigned session_count_pending_from(const struct bmc *bmc, const struct bmc_addr *src);
+/* Accept or refuse an inbound session sequence number (sliding window, CHECKLIST 6). */
+bool session_seq_accept(struct session *s, uint32_t seq);
+uint32_t session_next_out_seq(struct session *s);
+void session_expire(struct bmc *bmc, uint64_t now_ms);
+/* A free handle for a session becoming active; 0 if none. */
+uint8_t session_free_handle(struct bmc *bmc);
+void session_wipe_keys(struct session *s);
+bool addr_equal(const struct bmc_addr *a, const struct bmc_addr *b);
+const char *addr_str(const struct bmc_addr *a, char *buf, size_t len);
+
+/* ---- persisted parameters (params.c; IPMI layouts in cmd_transport.c) ---- */
+
+struct lan_params {
+	uint8_t auth_enables[5];   /* param 2: callback, user, operator, admin, OEM */
+	uint8_t ip[4];             /* param 3; all zero = derived from the listen address */
+	bool ip_set;
+	uint8_t ip_source;         /* param 4 */
+	uint8_t netmask[4];        /* param 6 */
+	bool netmask_set;
+	uint8_t ip_header[3];      /* param 7: TTL, flags, TOS */
+	uint8_t arp;               /* param 10 */
+	uint8_t garp_interval;     /* param 11 */
+	uint8_t gateway[4];        /* param 12 */
+	uint8_t gateway_mac[6];    /* param 13 */
+	uint8_t backup_gateway[4]; /* param 14 */
+	uint8_t backup_gateway_mac[6];
+	uint8_t community[18];     /* param 16 */
+	uint16_t vlan_id;          /* param 20: bit 15 enable, 11:0 ID */
+	uint8_t vlan_priority;     /* param 21 */
+	uint8_t cipher_priv[16];   /* param 24: max privilege per entry of param 23 */
+	uint8_t bad_password[6];   /* param 26 */
+	uint8_t set_in_progress;   /* param 0: volatile */
+	uint64_t set_in_progress_ms;
+};
+
+struct channel_access {
+	uint8_t access;    /* Get Channel Access byte 1 (non-volatile) */
+	uint8_t priv;      /* channel privilege limit */
+	uint8_t v_access;  /* volatile copies */
+	uint8_t v_priv;
+};
+
+struct bmc_params {
+	struct lan_params lan;
+	struct channel_access chan;
+	uint8_t global_enables;    /* Get BMC Global Enables */
+	uint8_t kg[20];
+};
+
+void params_defaults(struct bmc *bmc);
+/* Volatile set-in-progress states return to 'complete' after a timeout. */
+void params_tick(struct bmc *bmc, uint64_t now_ms);
+/* The cipher suite IDs listed in LAN param 23, in order; returns the count. */
+size_t params_cipher_suites(const struct bmc *bmc, uint8_t ids[16]);
+/* Privilege limit for a suite (0 when the suite is disabled). */
+uint8_t params_suite_priv(const struct bmc *bmc, uint8_t suite);
+/* Non-zero K_G in force? */
+bool params_kg_set(const struct bmc *bmc);
+/* Was K_G given in the config file? */
+bool params_kg_configured(const struct bmc *bmc);
+
+/* ---- users (users.c) ---- */
+
+/* Failed-login bookkeeping per user (LAN param 26); volatile. */
+struct user_lockout {
+	uint8_t failures;
+	uint64_t first_failure_ms;
+	uint64_t locked_until_ms;
+};
+
+void users_init(struct bmc *bmc);
+bool users_name_taken(const struct bmc *bmc, const char *name, uint8_t except_id);
+/* Copy the name as it goes on the wire (16 bytes, NUL padded). */
+void users_wire_name(const struct bmc_user *u, uint8_t out[BMC_NAME_LEN]);
+/* RAKP1 lookup; returns the ID or 0. */
+uint8_t users_lookup(const struct bmc *bmc, const uint8_t *name, size_t len, bool name_only, uint8_t priv);
+bool users_locked(const struct bmc *bmc, uint8_t id, uint64_t now_ms);
+void users_login_failed(struct bmc *bmc, uint8_t id, uint64_t now_ms);
+void users_login_ok(struct bmc *bmc, uint8_t id);
+/* Writable slot (for handlers); NULL for an ID out of range. */
+struct bmc_user *users_slot(struct bmc *bmc, uint8_t id);
+
+/* ---- the instance ---- */
+
+struct bmc_stats {
+	uint64_t rx, tx, dropped;
+};
+
+struct bmc {
+	struct bmc_env env;
+	struct bmc_conf conf;
+	struct bmc_params params;
+	struct bmc_user users[BMC_MAX_USERS + 1]; /* index = user ID; 0 unused */
+	struct user_lockout lockout[BMC_MAX_USERS + 1];
+	struct session *sessions[BMC_MAX_SESSIONS + BMC_MAX_PENDING];
+	uint32_t last_sids[8];                    /* recently used BMC session IDs */
+	unsigned last_sid_next;
+	struct bmc_stats stats;
+	bool guid_generated; /* no GUID was configured: the stored one wins */
+};
+
+void bmc_logf(struct bmc *bmc, enum bmc_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void bmc_rand(struct bmc *bmc, void *dst, size_t n);
+void bmc_fx(struct bmc_out *out, enum bmc_fx_kind kind, uint32_t arg);
+
+/* ---- commands (dispatch.c, cmd_*.c) ---- */
+
+struct cmd_ctx {
+	struct bmc *bmc;
+	const struct bmc_time *now;
+	struct session *sess;      /* NULL before a session exists */
+	uint8_t channel;           /* the channel the request came in on */
+	uint8_t priv;              /* operating privilege; PRIV_NONE pre-session */
+	uint8_t netfn, cmd;
+	struct bmc_out *out;       /* effects go here */
+	bool durable;              /* an effect must commit before the reply is sent */
+	bool after_reply_reset;    /* Cold/Warm Reset */
+	bool close_session;        /* Close Session: drop the session after replying */
+	struct session *close_target;
+};
+
+typedef uint8_t cmd_handler_fn(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs);
+
+struct cmd_desc {
+	uint8_t netfn, cmd;
+	uint8_t min_priv;        /* CHECKLIST 10; PRIV_NONE = allowed pre-session */
+	uint8_t min_len, max_len; /* request data after the cmd byte */
+	cmd_handler_fn *handler; /* returns a completion code */
+};
+
+/* Look a command up; NULL when unknown. */
+const struct cmd_desc *dispatch_find(uint8_t netfn, uint8_t cmd);
+size_t dispatch_table_size(void);
+const struct cmd_desc *dispatch_table_entry(size_t i);
+
+/*
+ * Run one request: checks (C1h, D4h, C7h), then the handler.  rs receives
+ * completion code + data.  Always produces a response.
+ */
+void dispatch(struct cmd_ctx *ctx, const uint8_t *data, size_t len, struct wbuf *rs);
+
+/* Effect helper for handlers whose reply depends on a commit. */
+static inline void
+ctx_persist(struct cmd_ctx *ctx, enum bmc_fx_kind kind, uint32_t arg)
+{
+	bmc_fx(ctx->out, kind, arg);
+	ctx->durable = true;
+}
+
+/* The channel a request names: 0Eh means the one it came in on. */
+static inline uint8_t
+ctx_channel(const struct cmd_ctx *ctx, uint8_t ch)
+{
+	ch &= 0x0f;
+	return ch == CHANNEL_CURRENT ? ctx->channel : ch;
+}
+
+#include "core/cmds.h"
+
+#endif

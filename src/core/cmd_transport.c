@@ -1,0 +1,4 @@
+/* PLACEHOLDER: being written. */
+#include "core/bmc_int.h"
+uint8_t cmd_set_lan_config(struct cmd_ctx *c, struct buf *rq, struct wbuf *rs) { (void)c; (void)rq; (void)rs; return CC_INVALID_CMD; }
+uint8_t cmd_get_lan_config(struct cmd_ctx *c, struct buf *rq, struct wbuf *rs) { (void)c; (void)rq; (void)rs; return CC_INVALID_CMD; }

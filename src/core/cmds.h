@@ -1,0 +1,39 @@
+/* Command handlers, one line each; the table in dispatch.c says who may call them. */
+#ifndef GHOSTBMC_CMDS_H
+#define GHOSTBMC_CMDS_H
+
+/* cmd_app.c: device and BMC basics, channels, sessions */
+cmd_handler_fn cmd_get_device_id;
+cmd_handler_fn cmd_cold_reset;
+cmd_handler_fn cmd_warm_reset;
+cmd_handler_fn cmd_get_self_test_results;
+cmd_handler_fn cmd_get_acpi_power_state;
+cmd_handler_fn cmd_get_device_guid;
+cmd_handler_fn cmd_set_bmc_global_enables;
+cmd_handler_fn cmd_get_bmc_global_enables;
+cmd_handler_fn cmd_get_system_guid;
+cmd_handler_fn cmd_get_channel_auth_caps;
+cmd_handler_fn cmd_get_session_challenge;
+cmd_handler_fn cmd_activate_session;
+cmd_handler_fn cmd_set_session_privilege;
+cmd_handler_fn cmd_close_session;
+cmd_handler_fn cmd_get_session_info;
+cmd_handler_fn cmd_set_channel_access;
+cmd_handler_fn cmd_get_channel_access;
+cmd_handler_fn cmd_get_channel_info;
+cmd_handler_fn cmd_get_channel_cipher_suites;
+cmd_handler_fn cmd_set_channel_security_keys;
+cmd_handler_fn cmd_get_system_info_params;
+
+/* cmd_user.c: user accounts */
+cmd_handler_fn cmd_set_user_access;
+cmd_handler_fn cmd_get_user_access;
+cmd_handler_fn cmd_set_user_name;
+cmd_handler_fn cmd_get_user_name;
+cmd_handler_fn cmd_set_user_password;
+
+/* cmd_transport.c: LAN configuration parameters */
+cmd_handler_fn cmd_set_lan_config;
+cmd_handler_fn cmd_get_lan_config;
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * The only door to OpenSSL in the core.  Algorithms are the IPMI numbers
+ * (AUTH_*, INTEG_*); lengths are those of the digests.  No primitive is
+ * written here, only wrapped.
+ */
+#ifndef GHOSTBMC_CRYPTO_H
+#define GHOSTBMC_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CRYPTO_MAX_DIGEST 32
+#define CRYPTO_AES_BLOCK 16
+
+/* A gather list, so callers hash header ‖ payload without copying. */
+struct iov_c {
+	const void *p;
+	size_t n;
+};
+
+/* Digest length of an RAKP authentication algorithm (0 for none/unsupported). */
+size_t crypto_auth_len(uint8_t auth_alg);
+/* RAKP4 ICV length: 12 for HMAC-SHA1, 16 for HMAC-SHA256 / HMAC-MD5, 0 for none. */
+size_t crypto_rakp4_icv_len(uint8_t auth_alg);
+/* AuthCode length of a session integrity algorithm (12 or 16; 0 for none). */
+size_t crypto_integ_len(uint8_t integ_alg);
+
+/* HMAC with the hash of auth_alg over the concatenation of v[0..n). Returns digest length or 0. */
+size_t crypto_hmac_auth(uint8_t auth_alg, const void *key, size_t keylen, const struct iov_c *v, size_t n,
+    uint8_t out[CRYPTO_MAX_DIGEST]);
+
+/* Session integrity AuthCode (already truncated). Returns its length or 0. */
+size_t crypto_hmac_integ(uint8_t integ_alg, const uint8_t *k1, size_t k1len, const void *data, size_t len,
+    uint8_t out[CRYPTO_MAX_DIGEST]);
+
+/* AES-128-CBC without OpenSSL padding; len must be a multiple of 16. 0 or -1. */
+int crypto_aes_cbc(bool encrypt, const uint8_t key[16], const uint8_t iv[16], const uint8_t *in, size_t len,
+    uint8_t *out);
+
+/* Constant-time comparison. */
+bool crypto_equal(const void *a, const void *b, size_t n);
+
+/* Wipe secrets so the compiler cannot drop it. */
+void crypto_wipe(void *p, size_t n);
+
+#endif

@@ -1,0 +1,115 @@
+/* IPMI 2.0 numbers shared by the whole core: netfns, completion codes, privileges. */
+#ifndef GHOSTBMC_IPMI_H
+#define GHOSTBMC_IPMI_H
+
+#include <stdint.h>
+
+enum {
+	NETFN_CHASSIS = 0x00,
+	NETFN_BRIDGE = 0x02,
+	NETFN_SENSOR = 0x04,
+	NETFN_APP = 0x06,
+	NETFN_FIRMWARE = 0x08,
+	NETFN_STORAGE = 0x0a,
+	NETFN_TRANSPORT = 0x0c,
+	NETFN_GROUP_EXT = 0x2c,
+	NETFN_OEM_GROUP = 0x2e,
+};
+
+enum {
+	CC_OK = 0x00,
+	CC_BUSY = 0xc0,
+	CC_INVALID_CMD = 0xc1,
+	CC_INVALID_LUN = 0xc2,
+	CC_TIMEOUT = 0xc3,
+	CC_OUT_OF_SPACE = 0xc4,
+	CC_RESERVATION = 0xc5,
+	CC_TRUNCATED = 0xc6,
+	CC_REQ_LEN = 0xc7,
+	CC_FIELD_LEN = 0xc8,
+	CC_OUT_OF_RANGE = 0xc9,
+	CC_CANT_RETURN_BYTES = 0xca,
+	CC_NOT_PRESENT = 0xcb,
+	CC_INVALID_FIELD = 0xcc,
+	CC_ILLEGAL_FOR_TYPE = 0xcd,
+	CC_NO_RESPONSE = 0xce,
+	CC_DUPLICATE = 0xcf,
+	CC_SDR_UPDATE_MODE = 0xd0,
+	CC_FW_UPDATE_MODE = 0xd1,
+	CC_INIT_IN_PROGRESS = 0xd2,
+	CC_DEST_UNAVAILABLE = 0xd3,
+	CC_INSUFFICIENT_PRIV = 0xd4,
+	CC_NOT_SUPPORTED_NOW = 0xd5,
+	CC_SUBFN_DISABLED = 0xd6,
+	CC_UNSPECIFIED = 0xff,
+	/* Command-specific codes used by several parameter commands. */
+	CC_PARAM_UNSUPPORTED = 0x80,
+	CC_SET_IN_PROGRESS = 0x81,
+	CC_PARAM_READ_ONLY = 0x82,
+	CC_PARAM_WRITE_ONLY = 0x83,
+};
+
+enum {
+	PRIV_NONE = 0, /* allowed before a session exists */
+	PRIV_CALLBACK = 1,
+	PRIV_USER = 2,
+	PRIV_OPERATOR = 3,
+	PRIV_ADMIN = 4,
+	PRIV_OEM = 5,
+	PRIV_NO_ACCESS = 0x0f,
+};
+
+/* RMCP+ payload types (bits 5:0 of the session header's payload byte). */
+enum {
+	PAYLOAD_IPMI = 0x00,
+	PAYLOAD_SOL = 0x01,
+	PAYLOAD_OEM = 0x02,
+	PAYLOAD_OPEN_SESSION_RQ = 0x10,
+	PAYLOAD_OPEN_SESSION_RS = 0x11,
+	PAYLOAD_RAKP1 = 0x12,
+	PAYLOAD_RAKP2 = 0x13,
+	PAYLOAD_RAKP3 = 0x14,
+	PAYLOAD_RAKP4 = 0x15,
+};
+
+/* RMCP+ status codes (Open Session and RAKP replies). */
+enum {
+	RMCPP_OK = 0x00,
+	RMCPP_NO_RESOURCES = 0x01,
+	RMCPP_INVALID_SID = 0x02,
+	RMCPP_INVALID_PAYLOAD = 0x03,
+	RMCPP_INVALID_AUTH_ALG = 0x04,
+	RMCPP_INVALID_INTEG_ALG = 0x05,
+	RMCPP_NO_MATCHING_AUTH = 0x06,
+	RMCPP_NO_MATCHING_INTEG = 0x07,
+	RMCPP_INACTIVE_SID = 0x08,
+	RMCPP_INVALID_ROLE = 0x09,
+	RMCPP_UNAUTHORIZED_ROLE = 0x0a,
+	RMCPP_NO_RESOURCES_ROLE = 0x0b,
+	RMCPP_INVALID_NAME_LEN = 0x0c,
+	RMCPP_UNAUTHORIZED_NAME = 0x0d,
+	RMCPP_UNAUTHORIZED_GUID = 0x0e,
+	RMCPP_INVALID_ICV = 0x0f,
+	RMCPP_INVALID_CONF_ALG = 0x10,
+	RMCPP_NO_CIPHER_SUITE = 0x11,
+	RMCPP_ILLEGAL_PARAM = 0x12,
+};
+
+/* Algorithm numbers (IPMI 2.0 13.28). */
+enum { AUTH_NONE = 0, AUTH_HMAC_SHA1 = 1, AUTH_HMAC_MD5 = 2, AUTH_HMAC_SHA256 = 3 };
+enum { INTEG_NONE = 0, INTEG_HMAC_SHA1_96 = 1, INTEG_HMAC_MD5_128 = 2, INTEG_MD5_128 = 3, INTEG_HMAC_SHA256_128 = 4 };
+enum { CONF_NONE = 0, CONF_AES_CBC_128 = 1 };
+
+/* Channels this BMC has. */
+enum {
+	CHANNEL_IPMB = 0x00,
+	CHANNEL_LAN = 0x01,
+	CHANNEL_CURRENT = 0x0e,
+	CHANNEL_SYSTEM = 0x0f,
+};
+
+/* Our own IANA enterprise number in Get Device ID: 0 keeps clients off OEM code paths. */
+#define GHOSTBMC_IANA 0x000000u
+#define GHOSTBMC_PRODUCT_ID 0x4742u /* "GB" */
+
+#endif

@@ -1,0 +1,351 @@
+/*
+ * RMCP+ framing (IPMI 2.0 13.6, 13.28; CHECKLIST 6, 8): the session header,
+ * integrity trailer and AES-CBC-128 payload, the sequence window, the retry
+ * cache, and the routing of session-setup payloads to rakp.c.
+ *
+ * Anything that fails authentication is dropped without a word: no error
+ * reply, no different timing for a bad pad than for a bad AuthCode.
+ */
+#include "core/crypto.h"
+#include "core/rmcp.h"
+
+#define PT_ENCRYPTED 0x80
+#define PT_AUTHENTICATED 0x40
+#define SESSION_HDR_LEN 12 /* auth type .. payload length */
+
+struct rmcpp_hdr {
+	uint8_t ptype;   /* whole byte */
+	uint32_t sid;
+	uint32_t seq;
+	uint16_t plen;
+	const uint8_t *payload;
+	size_t hdr_off;  /* offset of the auth type byte in the packet */
+};
+
+/*
+ * Frame a payload for the wire.  With a session, it is sealed as the session
+ * negotiated: encrypted with a fresh IV, then integrity-protected.
+ */
+static size_t
+rmcpp_wrap(struct bmc *bmc, struct session *s, uint8_t ptype, const uint8_t *plain, size_t plen, uint8_t *out,
+    size_t cap)
+{
+	struct wbuf w = WBUF_INIT(out, cap);
+	uint8_t *lenp, block[BMC_MSG_MAX + 32];
+	size_t start_payload, n;
+
+	rmcp_encode_hdr(&w, RMCP_CLASS_IPMI);
+	wbuf_put_u8(&w, RMCP_AUTH_RMCPP);
+	if (s != NULL) {
+		if (s->conf_alg != CONF_NONE)
+			ptype |= PT_ENCRYPTED;
+		if (s->integ_alg != INTEG_NONE)
+			ptype |= PT_AUTHENTICATED;
+	}
+	wbuf_put_u8(&w, ptype);
+	wbuf_put_u32le(&w, s ? s->con_sid : 0);
+	wbuf_put_u32le(&w, s ? session_next_out_seq(s) : 0);
+	lenp = wbuf_reserve(&w, 2);
+	start_payload = w.len;
+	if (w.err)
+		return 0;
+	if (s != NULL && s->conf_alg == CONF_AES_CBC_128) {
+		uint8_t iv[16], padn;
+		size_t i;
+
+		if (plen > BMC_MSG_MAX)
+			return 0;
+		memcpy(block, plain, plen);
+		padn = (uint8_t)((16 - (plen + 1) % 16) % 16);
+		for (i = 0; i < padn; i++)
+			block[plen + i] = (uint8_t)(i + 1);
+		block[plen + padn] = padn;
+		n = plen + padn + 1;
+		bmc_rand(bmc, iv, sizeof(iv));
+		wbuf_put_bytes(&w, iv, 16);
+		if (w.err || w.cap - w.len < n || crypto_aes_cbc(true, s->k2, iv, block, n, w.p + w.len) != 0)
+			return 0;
+		w.len += n;
+		crypto_wipe(block, n);
+	} else {
+		wbuf_put_bytes(&w, plain, plen);
+	}
+	if (w.err)
+		return 0;
+	n = w.len - start_payload;
+	lenp[0] = (uint8_t)n;
+	lenp[1] = (uint8_t)(n >> 8);
+	if (s != NULL && s->integ_alg != INTEG_NONE) {
+		uint8_t code[CRYPTO_MAX_DIGEST];
+		size_t padn = (4 - (w.len - 4 + 2) % 4) % 4, clen;
+
+		wbuf_put_fill(&w, 0xff, padn);
+		wbuf_put_u8(&w, (uint8_t)padn);
+		wbuf_put_u8(&w, 0x07);
+		if (w.err)
+			return 0;
+		clen = crypto_hmac_integ(s->integ_alg, s->k1, s->keylen, w.p + 4, w.len - 4, code);
+		if (clen == 0)
+			return 0;
+		wbuf_put_bytes(&w, code, clen);
+	}
+	return w.err ? 0 : w.len;
+}
+
+/* Check the integrity trailer; on success *plen_end is where the payload must end. */
+static bool
+rmcpp_check_integrity(const struct session *s, const uint8_t *pkt, size_t len, const struct rmcpp_hdr *h)
+{
+	size_t clen = crypto_integ_len(s->integ_alg), pay_end, padn, i;
+	uint8_t code[CRYPTO_MAX_DIGEST];
+
+	pay_end = h->hdr_off + SESSION_HDR_LEN + h->plen;
+	/* payload, pad, pad length, next header, AuthCode: nothing else */
+	if (len < pay_end + 2 + clen)
+		return false;
+	padn = len - clen - 2 - pay_end;
+	if (padn > 3 || pkt[len - clen - 2] != padn || pkt[len - clen - 1] != 0x07)
+		return false;
+	if ((len - clen - h->hdr_off) % 4 != 0)
+		return false;
+	for (i = 0; i < padn; i++)
+		if (pkt[pay_end + i] != 0xff)
+			return false;
+	if (crypto_hmac_integ(s->integ_alg, s->k1, s->keylen, pkt + h->hdr_off, len - clen - h->hdr_off, code) !=
+	    clen)
+		return false;
+	return crypto_equal(code, pkt + len - clen, clen);
+}
+
+/* Decrypt an AES-CBC-128 payload into out; returns the plaintext length or -1. */
+static int
+rmcpp_decrypt(const struct session *s, const uint8_t *p, size_t n, uint8_t *out)
+{
+	uint8_t padn;
+	size_t i, m;
+
+	if (n < 32 || n % 16 != 0 || n - 16 > BMC_MSG_MAX + 16)
+		return -1;
+	m = n - 16;
+	if (crypto_aes_cbc(false, s->k2, p, p + 16, m, out) != 0)
+		return -1;
+	padn = out[m - 1];
+	if (padn > 15 || (size_t)padn + 1 > m)
+		return -1;
+	for (i = 0; i < padn; i++)
+		if (out[m - 1 - padn + i] != i + 1)
+			return -1;
+	return (int)(m - 1 - padn);
+}
+
+static uint32_t
+fnv1a(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/*
+ * Key the retry cache on rqSeq, not the session sequence number: ipmitool
+ * resends with the same rqSeq and a new session sequence, so keying on the
+ * latter would run Chassis Control twice.  Only the last few requests are
+ * kept, so a request repeated 64 rqSeqs later is new, not a retry.
+ */
+static struct retry_entry *
+retry_find(struct session *s, const struct ipmi_req *rq, uint32_t hash, uint64_t now_ms)
+{
+	size_t i;
+
+	for (i = 0; i < RETRY_SLOTS; i++) {
+		struct retry_entry *e = &s->retry[i];
+		if (e->at_ms != 0 && now_ms - e->at_ms < RETRY_TTL_MS && e->rq_seq == rq->rq_seq &&
+		    e->netfn == rq->netfn && e->cmd == rq->cmd && e->rq_hash == hash)
+			return e;
+	}
+	return NULL;
+}
+
+static void
+retry_store(struct session *s, const struct ipmi_req *rq, uint32_t hash, uint64_t now_ms, const uint8_t *rsp,
+    size_t n)
+{
+	struct retry_entry *e = &s->retry[s->retry_next++ % RETRY_SLOTS];
+
+	if (n > sizeof(e->reply))
+		return;
+	e->at_ms = now_ms ? now_ms : 1;
+	e->rq_seq = rq->rq_seq;
+	e->netfn = rq->netfn;
+	e->cmd = rq->cmd;
+	e->rq_hash = hash;
+	e->len = (uint16_t)n;
+	memcpy(e->reply, rsp, n);
+}
+
+/* The same response with completion code FFh: what to send if a commit fails. */
+static size_t
+msg_fail_copy(const uint8_t *rsp, size_t n, uint8_t *out)
+{
+	if (n < 8)
+		return 0;
+	memcpy(out, rsp, 6);
+	out[6] = CC_UNSPECIFIED;
+	out[7] = msg_checksum(out + 3, 4);
+	return 8;
+}
+
+static void
+serve_session_ipmi(struct bmc *bmc, const struct bmc_time *now, struct session *s, const uint8_t *msg,
+    size_t mlen, struct bmc_out *out)
+{
+	uint8_t rsp[BMC_MSG_MAX], fail[8];
+	struct retry_entry *e;
+	struct cmd_ctx ctx;
+	struct ipmi_req rq;
+	uint32_t hash;
+	size_t n, nf;
+
+	if (msg_decode_request(msg, mlen, &rq) != 0)
+		return;
+	hash = fnv1a(rq.data, rq.len);
+	if ((e = retry_find(s, &rq, hash, now->mono_ms)) != NULL) {
+		out->reply_len = rmcpp_wrap(bmc, s, PAYLOAD_IPMI, e->reply, e->len, out->reply, sizeof(out->reply));
+		return;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.bmc = bmc;
+	ctx.now = now;
+	ctx.sess = s;
+	ctx.channel = CHANNEL_LAN;
+	ctx.priv = s->priv;
+	ctx.out = out;
+	n = msg_serve(&ctx, msg, mlen, rsp, sizeof(rsp));
+	if (n == 0)
+		return;
+	retry_store(s, &rq, hash, now->mono_ms, rsp, n);
+	if (ctx.durable && (nf = msg_fail_copy(rsp, n, fail)) != 0)
+		out->reply_fail_len = rmcpp_wrap(bmc, s, PAYLOAD_IPMI, fail, nf, out->reply_fail,
+		    sizeof(out->reply_fail));
+	out->reply_len = rmcpp_wrap(bmc, s, PAYLOAD_IPMI, rsp, n, out->reply, sizeof(out->reply));
+	/* Close Session: the reply goes out sealed with the keys, then they die. */
+	if (ctx.close_target != NULL)
+		session_free(bmc, ctx.close_target);
+}
+
+static void
+serve_sessionless(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src, const struct rmcpp_hdr *h,
+    struct bmc_out *out)
+{
+	uint8_t rsp[BMC_MSG_MAX];
+	struct wbuf w = WBUF_INIT(rsp, sizeof(rsp));
+	struct buf b = BUF_INIT(h->payload, h->plen);
+	struct cmd_ctx ctx;
+	uint8_t rtype;
+	size_t n;
+
+	/* Setup messages and pre-session requests carry sequence 0 and no trailer. */
+	if (h->ptype & (PT_ENCRYPTED | PT_AUTHENTICATED))
+		return;
+	switch (h->ptype) {
+	case PAYLOAD_IPMI:
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.bmc = bmc;
+		ctx.now = now;
+		ctx.channel = CHANNEL_LAN;
+		ctx.priv = PRIV_NONE;
+		ctx.out = out;
+		n = msg_serve(&ctx, h->payload, h->plen, rsp, sizeof(rsp));
+		rtype = PAYLOAD_IPMI;
+		break;
+	case PAYLOAD_OPEN_SESSION_RQ:
+		rakp_open_session(bmc, now, src, &b, &w);
+		n = w.err ? 0 : w.len;
+		rtype = PAYLOAD_OPEN_SESSION_RS;
+		break;
+	case PAYLOAD_RAKP1:
+		rakp_rakp1(bmc, now, src, &b, &w);
+		n = w.err ? 0 : w.len;
+		rtype = PAYLOAD_RAKP2;
+		break;
+	case PAYLOAD_RAKP3:
+		rakp_rakp3(bmc, now, src, &b, &w);
+		n = w.err ? 0 : w.len;
+		rtype = PAYLOAD_RAKP4;
+		break;
+	default:
+		return;
+	}
+	if (n > 0)
+		out->reply_len = rmcpp_wrap(bmc, NULL, rtype, rsp, n, out->reply, sizeof(out->reply));
+}
+
+void
+rmcpp_handle(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src, const uint8_t *pkt,
+    size_t len, struct bmc_out *out)
+{
+	struct buf b = BUF_INIT(pkt, len);
+	struct rmcpp_hdr h;
+	struct session *s;
+	uint8_t plain[BMC_MSG_MAX + 32];
+	const uint8_t *msg;
+	size_t mlen;
+
+	buf_skip(&b, 4); /* RMCP header, checked by the caller */
+	h.hdr_off = 4;
+	(void)buf_get_u8(&b); /* auth type 06h */
+	h.ptype = buf_get_u8(&b);
+	if ((h.ptype & 0x3f) == PAYLOAD_OEM)
+		return; /* no OEM payloads */
+	h.sid = buf_get_u32le(&b);
+	h.seq = buf_get_u32le(&b);
+	h.plen = buf_get_u16le(&b);
+	h.payload = buf_take(&b, h.plen);
+	if (b.err)
+		return;
+
+	if (h.sid == 0) {
+		if (b.left != 0)
+			return; /* setup messages have no trailer */
+		serve_sessionless(bmc, now, src, &h, out);
+		return;
+	}
+
+	s = session_find(bmc, h.sid);
+	if (s == NULL || s->state != SESS_ACTIVE || !addr_equal(&s->peer, src))
+		return;
+	/* Exactly the protection negotiated, no less (and no more). */
+	if (!!(h.ptype & PT_AUTHENTICATED) != (s->integ_alg != INTEG_NONE) ||
+	    !!(h.ptype & PT_ENCRYPTED) != (s->conf_alg != CONF_NONE))
+		return;
+	if (s->integ_alg != INTEG_NONE) {
+		if (!rmcpp_check_integrity(s, pkt, len, &h))
+			return;
+	} else if (b.left != 0) {
+		return;
+	}
+	if (!session_seq_accept(s, h.seq))
+		return;
+	if (s->conf_alg != CONF_NONE) {
+		int m = rmcpp_decrypt(s, h.payload, h.plen, plain);
+		if (m < 0)
+			return;
+		msg = plain;
+		mlen = (size_t)m;
+	} else {
+		msg = h.payload;
+		mlen = h.plen;
+	}
+	s->last_ms = now->mono_ms;
+	switch (h.ptype & 0x3f) {
+	case PAYLOAD_IPMI:
+		serve_session_ipmi(bmc, now, s, msg, mlen, out);
+		break;
+	default:
+		break; /* SOL and others: not activated in this build */
+	}
+	crypto_wipe(plain, sizeof(plain));
+}
