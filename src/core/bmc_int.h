@@ -78,6 +78,8 @@ struct session {
 
 struct session *session_new(struct bmc *bmc, const struct bmc_addr *src, uint64_t now_ms);
 void session_free(struct bmc *bmc, struct session *s);
+/* Drop a half-open session, counting a harvested RAKP2 as a failed login. */
+void session_abandon(struct bmc *bmc, struct session *s, uint64_t now_ms);
 struct session *session_find(struct bmc *bmc, uint32_t bmc_sid);
 struct session *session_by_handle(struct bmc *bmc, uint8_t handle);
 /* The index-th (1-based) active session, for Get Session Info. */

@@ -124,7 +124,7 @@ open_session_reply(struct wbuf *rs, const struct session *s)
 
 /* Make room for one more half-open session from src: the oldest goes first. */
 static bool
-pending_make_room(struct bmc *bmc, const struct bmc_addr *src)
+pending_make_room(struct bmc *bmc, const struct bmc_addr *src, uint64_t now_ms)
 {
 	size_t i, n = sizeof(bmc->sessions) / sizeof(bmc->sessions[0]);
 	bool per_source = session_count_pending_from(bmc, src) >= bmc->conf.max_pending_per_source;
@@ -144,7 +144,7 @@ pending_make_room(struct bmc *bmc, const struct bmc_addr *src)
 	}
 	if (oldest == NULL)
 		return false;
-	session_free(bmc, oldest);
+	session_abandon(bmc, oldest, now_ms);
 	return true;
 }
 
@@ -199,7 +199,7 @@ rakp_open_session(struct bmc *bmc, const struct bmc_time *now, const struct bmc_
 		open_session_error(rs, tag, RMCPP_INVALID_ROLE, con_sid);
 		return;
 	}
-	if (session_count(bmc, SESS_ACTIVE) >= bmc->conf.max_sessions || !pending_make_room(bmc, src) ||
+	if (session_count(bmc, SESS_ACTIVE) >= bmc->conf.max_sessions || !pending_make_room(bmc, src, now->mono_ms) ||
 	    (s = session_new(bmc, src, now->mono_ms)) == NULL) {
 		open_session_error(rs, tag, RMCPP_NO_RESOURCES, con_sid);
 		return;
@@ -432,11 +432,8 @@ rakp_rakp3(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *s
 		 * The console gave up: RAKP2 did not verify, i.e. a wrong
 		 * password.  That is a failed login like a bad RAKP3 code.
 		 */
-		if (s->state == SESS_RAKP2) {
-			if (!s->fake && s->uid != 0)
-				users_login_failed(bmc, s->uid, now->mono_ms);
-			session_free(bmc, s);
-		}
+		if (s->state == SESS_RAKP2)
+			session_abandon(bmc, s, now->mono_ms);
 		return;
 	}
 	n = crypto_auth_len(s->auth_alg);

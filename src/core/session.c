@@ -245,10 +245,21 @@ session_expire(struct bmc *bmc, uint64_t now_ms)
 		if (s->state == SESS_ACTIVE) {
 			bmc_logf(bmc, BMC_LOG_INFO, "session 0x%08x %s: closed (idle %llu s)", s->bmc_sid,
 			    addr_str(&s->peer, a, sizeof(a)), (unsigned long long)(limit / 1000));
-		} else if (s->state == SESS_RAKP2 && s->uid != 0 && !s->fake) {
-			/* RAKP2 harvested but never answered: counts as a failure (CHECKLIST 21). */
-			users_login_failed(bmc, s->uid, now_ms);
+			session_free(bmc, s);
+		} else {
+			session_abandon(bmc, s, now_ms);
 		}
-		session_free(bmc, s);
 	}
+}
+
+void
+session_abandon(struct bmc *bmc, struct session *s, uint64_t now_ms)
+{
+	/*
+	 * A RAKP2 for a real user that was never answered is how RAKP hashes
+	 * are harvested: it counts as a failed login (CHECKLIST 21).
+	 */
+	if (s->state == SESS_RAKP2 && s->uid != 0 && !s->fake)
+		users_login_failed(bmc, s->uid, now_ms);
+	session_free(bmc, s);
 }
