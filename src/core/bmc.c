@@ -49,10 +49,11 @@ hexval(char c)
 }
 
 /*
- * Wire order is SMBIOS's: the first three fields little-endian, the rest as
- * written.  ipmitool's `mc guid` decodes it that way.
+ * Wire order is the IPMI one: the whole 16-byte GUID least significant byte
+ * first, i.e. the text's bytes reversed.  ipmitool (`mc guid`, "GUID
+ * Encoding: IPMI") and FreeIPMI decode it that way.
  */
-static const uint8_t guid_wire_pos[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+static const uint8_t guid_wire_pos[16] = {15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
 
 int
 bmc_guid_parse(const char *text, uint8_t wire[16])
