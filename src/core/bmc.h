@@ -67,6 +67,8 @@ struct bmc_conf {
 	uint8_t max_pending_per_source;   /* half-open sessions per source address */
 	uint32_t pending_timeout_ms;      /* Open Session -> RAKP3 deadline */
 
+	uint8_t ipmi15_auth_types;        /* bit n: IPMI 1.5 auth type n allowed (0 none, 2 MD5,
+					     4 straight password); 0 = no IPMI 1.5 sessions */
 	uint8_t kg[20];                   /* BMC key K_G; all zero = none */
 	uint8_t min_password_len;         /* Set User Password and the CLI refuse shorter */
 

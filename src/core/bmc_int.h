@@ -65,6 +65,11 @@ struct session {
 	uint8_t k2[32];
 	uint8_t keylen;           /* 20 (SHA-1) or 32 (SHA-256) */
 
+	/* IPMI 1.5 (lan15.c) */
+	bool v15;
+	uint8_t auth_type;        /* AUTHTYPE_* of the session */
+	uint8_t challenge[16];
+
 	/* active */
 	uint8_t priv;             /* operating privilege */
 	uint64_t created_ms, last_ms;
@@ -90,9 +95,17 @@ unsigned session_count_pending_from(const struct bmc *bmc, const struct bmc_addr
 bool session_seq_accept(struct session *s, uint32_t seq);
 uint32_t session_next_out_seq(struct session *s);
 void session_expire(struct bmc *bmc, uint64_t now_ms);
+/* Make room for one more half-open session from src (oldest evicted first). */
+bool session_make_room(struct bmc *bmc, const struct bmc_addr *src, uint64_t now_ms);
 /* A free handle for a session becoming active; 0 if none. */
 uint8_t session_free_handle(struct bmc *bmc);
 void session_wipe_keys(struct session *s);
+/* Retry cache (CHECKLIST 8): a retransmitted request gets the stored reply. */
+uint32_t session_rq_hash(const uint8_t *p, size_t n);
+struct retry_entry *session_retry_find(struct session *s, uint8_t rq_seq, uint8_t netfn, uint8_t cmd, uint32_t hash,
+    uint64_t now_ms);
+void session_retry_store(struct session *s, uint8_t rq_seq, uint8_t netfn, uint8_t cmd, uint32_t hash,
+    uint64_t now_ms, const uint8_t *rsp, size_t n);
 bool addr_equal(const struct bmc_addr *a, const struct bmc_addr *b);
 const char *addr_str(const struct bmc_addr *a, char *buf, size_t len);
 
@@ -196,6 +209,7 @@ void bmc_fx(struct bmc_out *out, enum bmc_fx_kind kind, uint32_t arg);
 
 struct cmd_ctx {
 	struct bmc *bmc;
+	const struct bmc_addr *src; /* where the request came from */
 	const struct bmc_time *now;
 	struct session *sess;      /* NULL before a session exists */
 	uint8_t channel;           /* the channel the request came in on */

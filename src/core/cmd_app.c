@@ -124,7 +124,8 @@ cmd_get_bmc_global_enables(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 uint8_t
 cmd_get_channel_auth_caps(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 {
-	uint8_t b1 = buf_get_u8(rq), b2 = buf_get_u8(rq), ch, priv, status = 0;
+	struct bmc *bmc = ctx->bmc;
+	uint8_t b1 = buf_get_u8(rq), b2 = buf_get_u8(rq), ch, priv, status = 0, auth15;
 	bool v2 = (b1 & 0x80) != 0;
 
 	ch = ctx_channel(ctx, b1);
@@ -132,38 +133,56 @@ cmd_get_channel_auth_caps(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 	if ((b1 & 0x70) != 0 || ch != CHANNEL_LAN || priv < PRIV_CALLBACK || priv > PRIV_OEM)
 		return CC_INVALID_FIELD;
 	/*
-	 * IPMI 1.5 is off, so no 1.5 authentication type is offered; bit 7
-	 * says the 2.0 extended data follows (CHECKLIST 2).  Non-null user
-	 * names only: no null user, no anonymous login.
+	 * Bit 7 says the 2.0 extended data follows (CHECKLIST 2).  1.5
+	 * authentication types are listed only when 1.5 sessions are enabled:
+	 * those enabled for the requested privilege (LAN parameter 2).  Only
+	 * non-null user names; no null user, no anonymous login.
 	 */
-	if (params_kg_set(ctx->bmc))
+	auth15 = bmc->conf.ipmi15_auth_types ? bmc->params.lan.auth_enables[priv - 1] & AUTHTYPE_SUPPORTED_MASK &
+						   bmc->conf.ipmi15_auth_types
+					     : 0;
+	if (params_kg_set(bmc))
 		status |= 0x20;
 	status |= 0x04;
 	wbuf_put_u8(rs, ch);
-	wbuf_put_u8(rs, v2 ? 0x80 : 0x00);
+	wbuf_put_u8(rs, (uint8_t)((v2 ? 0x80 : 0x00) | auth15));
 	wbuf_put_u8(rs, status);
-	wbuf_put_u8(rs, v2 ? 0x02 : 0x00);
+	wbuf_put_u8(rs, v2 ? (uint8_t)(0x02 | (bmc->conf.ipmi15_auth_types ? 0x01 : 0)) : 0x00);
 	wbuf_put_fill(rs, 0x00, 4); /* OEM IANA, OEM aux */
 	return CC_OK;
 }
 
-/* IPMI 1.5 sessions are not offered: refuse without saying anything about names. */
+/*
+ * IPMI 1.5 sessions exist only when enabled; otherwise CCh, never 81h/82h,
+ * which would tell whether a name exists (CHECKLIST 21).
+ */
 uint8_t
 cmd_get_session_challenge(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 {
-	(void)ctx;
-	(void)rq;
-	(void)rs;
-	return CC_INVALID_FIELD;
+	uint8_t type = buf_get_u8(rq) & 0x0f, name[16];
+
+	buf_get_bytes(rq, name, 16);
+	return lan15_challenge(ctx, type, name, rs);
 }
 
+/*
+ * A new 1.5 session is activated in lan15.c, where the packet's AuthCode is
+ * checked.  Inside an active 1.5 session this repeats the session's data;
+ * anywhere else there is nothing to activate.
+ */
 uint8_t
 cmd_activate_session(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 {
-	(void)ctx;
+	struct session *s = ctx->sess;
+
 	(void)rq;
-	(void)rs;
-	return CC_INVALID_FIELD;
+	if (s == NULL || !s->v15)
+		return CC_INVALID_FIELD;
+	wbuf_put_u8(rs, s->auth_type);
+	wbuf_put_u32le(rs, s->bmc_sid);
+	wbuf_put_u32le(rs, s->in_high + 1);
+	wbuf_put_u8(rs, s->max_priv);
+	return CC_OK;
 }
 
 uint8_t
@@ -257,7 +276,7 @@ cmd_get_session_info(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 		return CC_OK;
 	wbuf_put_u8(rs, s->uid & 0x3f);
 	wbuf_put_u8(rs, s->priv & 0x0f);
-	wbuf_put_u8(rs, 0x10 | CHANNEL_LAN); /* IPMI 2.0/RMCP+ on channel 1 */
+	wbuf_put_u8(rs, (s->v15 ? 0x00 : 0x10) | CHANNEL_LAN); /* IPMI 1.5 or 2.0/RMCP+, channel 1 */
 	if (s->peer.family == 4)
 		wbuf_put_bytes(rs, s->peer.ip, 4);
 	else

@@ -142,6 +142,25 @@ crypto_aes_cbc(bool encrypt, const uint8_t key[16], const uint8_t iv[16], const 
 	return ok && (size_t)(n1 + n2) == len ? 0 : -1;
 }
 
+int
+crypto_md5(const struct iov_c *v, size_t n, uint8_t out[16])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned int len = 0;
+	size_t i;
+	int ok;
+
+	if (ctx == NULL)
+		return -1;
+	ok = EVP_DigestInit_ex(ctx, EVP_md5(), NULL);
+	for (i = 0; ok && i < n; i++)
+		ok = EVP_DigestUpdate(ctx, v[i].p, v[i].n);
+	if (ok)
+		ok = EVP_DigestFinal_ex(ctx, out, &len);
+	EVP_MD_CTX_free(ctx);
+	return ok && len == 16 ? 0 : -1;
+}
+
 bool
 crypto_equal(const void *a, const void *b, size_t n)
 {

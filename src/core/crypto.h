@@ -38,6 +38,9 @@ size_t crypto_hmac_integ(uint8_t integ_alg, const uint8_t *k1, size_t k1len, con
 int crypto_aes_cbc(bool encrypt, const uint8_t key[16], const uint8_t iv[16], const uint8_t *in, size_t len,
     uint8_t *out);
 
+/* MD5 over a gather list (IPMI 1.5 auth type MD5 only). 0 or -1. */
+int crypto_md5(const struct iov_c *v, size_t n, uint8_t out[16]);
+
 /* Constant-time comparison. */
 bool crypto_equal(const void *a, const void *b, size_t n);
 

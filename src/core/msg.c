@@ -71,3 +71,15 @@ msg_serve(struct cmd_ctx *ctx, const uint8_t *in, size_t inlen, uint8_t *rsp, si
 	wbuf_put_u8(&w, msg_checksum(rsp + 3, w.len - 3));
 	return w.err ? 0 : w.len;
 }
+
+/* The same response with completion code FFh: what to send if a commit fails. */
+size_t
+msg_fail_reply(const uint8_t *rsp, size_t n, uint8_t *out)
+{
+	if (n < 8)
+		return 0;
+	memcpy(out, rsp, 6);
+	out[6] = CC_UNSPECIFIED;
+	out[7] = msg_checksum(out + 3, 4);
+	return 8;
+}

@@ -27,6 +27,9 @@ params_defaults(struct bmc *bmc)
 	p->global_enables = 0x08; /* SEL logging */
 	memcpy(p->kg, c->kg, sizeof(p->kg));
 
+	/* IPMI 1.5 authentication types, when enabled at all, for every privilege. */
+	for (i = 0; i < sizeof(p->lan.auth_enables); i++)
+		p->lan.auth_enables[i] = c->ipmi15_auth_types & AUTHTYPE_SUPPORTED_MASK;
 	p->lan.ip_source = 0x01; /* static */
 	p->lan.ip_header[0] = 0x40;
 	p->lan.ip_header[1] = 0x40;

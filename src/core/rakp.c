@@ -122,32 +122,6 @@ open_session_reply(struct wbuf *rs, const struct session *s)
 	wbuf_put_u32le(rs, s->conf_alg);
 }
 
-/* Make room for one more half-open session from src: the oldest goes first. */
-static bool
-pending_make_room(struct bmc *bmc, const struct bmc_addr *src, uint64_t now_ms)
-{
-	size_t i, n = sizeof(bmc->sessions) / sizeof(bmc->sessions[0]);
-	bool per_source = session_count_pending_from(bmc, src) >= bmc->conf.max_pending_per_source;
-	bool total = session_count(bmc, SESS_OPEN) + session_count(bmc, SESS_RAKP2) >= bmc->conf.max_pending;
-	struct session *oldest = NULL;
-
-	if (!per_source && !total)
-		return true;
-	for (i = 0; i < n; i++) {
-		struct session *s = bmc->sessions[i];
-		if (s == NULL || s->state == SESS_ACTIVE)
-			continue;
-		if (per_source && (s->peer.family != src->family || memcmp(s->peer.ip, src->ip, 16) != 0))
-			continue;
-		if (oldest == NULL || s->last_ms < oldest->last_ms)
-			oldest = s;
-	}
-	if (oldest == NULL)
-		return false;
-	session_abandon(bmc, oldest, now_ms);
-	return true;
-}
-
 void
 rakp_open_session(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src, struct buf *b,
     struct wbuf *rs)
@@ -199,7 +173,7 @@ rakp_open_session(struct bmc *bmc, const struct bmc_time *now, const struct bmc_
 		open_session_error(rs, tag, RMCPP_INVALID_ROLE, con_sid);
 		return;
 	}
-	if (session_count(bmc, SESS_ACTIVE) >= bmc->conf.max_sessions || !pending_make_room(bmc, src, now->mono_ms) ||
+	if (session_count(bmc, SESS_ACTIVE) >= bmc->conf.max_sessions || !session_make_room(bmc, src, now->mono_ms) ||
 	    (s = session_new(bmc, src, now->mono_ms)) == NULL) {
 		open_session_error(rs, tag, RMCPP_NO_RESOURCES, con_sid);
 		return;

@@ -23,7 +23,9 @@ int rmcp_decode_hdr(struct buf *b, struct rmcp_hdr *h);
 void rmcp_encode_hdr(struct wbuf *w, uint8_t cls);
 void rmcp_handle_asf(struct bmc *bmc, const struct rmcp_hdr *h, struct buf *b, struct bmc_out *out);
 
-/* Session-less IPMI 1.5 wrapper (pre-session commands only). */
+/* IPMI 1.5 wrapper (lan15.c): session-less requests, and 1.5 sessions when enabled. */
+bool lan15_auth_allowed(const struct bmc *bmc, uint8_t type);
+uint8_t lan15_challenge(struct cmd_ctx *ctx, uint8_t type, const uint8_t name[16], struct wbuf *rs);
 void lan15_handle(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src, struct buf *b,
     struct bmc_out *out);
 
@@ -43,6 +45,8 @@ struct ipmi_req {
 int msg_decode_request(const uint8_t *p, size_t n, struct ipmi_req *rq);
 /* Checksum over p[0..n): the byte that makes the sum 0. */
 uint8_t msg_checksum(const uint8_t *p, size_t n);
+/* The response rsp[0..n) answered with completion code FFh instead (8 bytes); 0 if too short. */
+size_t msg_fail_reply(const uint8_t *rsp, size_t n, uint8_t *out);
 
 /*
  * Serve one request message: decode, dispatch, encode the response into rsp

@@ -138,66 +138,6 @@ rmcpp_decrypt(const struct session *s, const uint8_t *p, size_t n, uint8_t *out)
 	return (int)(m - 1 - padn);
 }
 
-static uint32_t
-fnv1a(const uint8_t *p, size_t n)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
-}
-
-/*
- * Key the retry cache on rqSeq, not the session sequence number: ipmitool
- * resends with the same rqSeq and a new session sequence, so keying on the
- * latter would run Chassis Control twice.  Only the last few requests are
- * kept, so a request repeated 64 rqSeqs later is new, not a retry.
- */
-static struct retry_entry *
-retry_find(struct session *s, const struct ipmi_req *rq, uint32_t hash, uint64_t now_ms)
-{
-	size_t i;
-
-	for (i = 0; i < RETRY_SLOTS; i++) {
-		struct retry_entry *e = &s->retry[i];
-		if (e->at_ms != 0 && now_ms - e->at_ms < RETRY_TTL_MS && e->rq_seq == rq->rq_seq &&
-		    e->netfn == rq->netfn && e->cmd == rq->cmd && e->rq_hash == hash)
-			return e;
-	}
-	return NULL;
-}
-
-static void
-retry_store(struct session *s, const struct ipmi_req *rq, uint32_t hash, uint64_t now_ms, const uint8_t *rsp,
-    size_t n)
-{
-	struct retry_entry *e = &s->retry[s->retry_next++ % RETRY_SLOTS];
-
-	if (n > sizeof(e->reply))
-		return;
-	e->at_ms = now_ms ? now_ms : 1;
-	e->rq_seq = rq->rq_seq;
-	e->netfn = rq->netfn;
-	e->cmd = rq->cmd;
-	e->rq_hash = hash;
-	e->len = (uint16_t)n;
-	memcpy(e->reply, rsp, n);
-}
-
-/* The same response with completion code FFh: what to send if a commit fails. */
-static size_t
-msg_fail_copy(const uint8_t *rsp, size_t n, uint8_t *out)
-{
-	if (n < 8)
-		return 0;
-	memcpy(out, rsp, 6);
-	out[6] = CC_UNSPECIFIED;
-	out[7] = msg_checksum(out + 3, 4);
-	return 8;
-}
-
 static void
 serve_session_ipmi(struct bmc *bmc, const struct bmc_time *now, struct session *s, const uint8_t *msg,
     size_t mlen, struct bmc_out *out)
@@ -211,14 +151,15 @@ serve_session_ipmi(struct bmc *bmc, const struct bmc_time *now, struct session *
 
 	if (msg_decode_request(msg, mlen, &rq) != 0)
 		return;
-	hash = fnv1a(rq.data, rq.len);
-	if ((e = retry_find(s, &rq, hash, now->mono_ms)) != NULL) {
+	hash = session_rq_hash(rq.data, rq.len);
+	if ((e = session_retry_find(s, rq.rq_seq, rq.netfn, rq.cmd, hash, now->mono_ms)) != NULL) {
 		out->reply_len = rmcpp_wrap(bmc, s, PAYLOAD_IPMI, e->reply, e->len, out->reply, sizeof(out->reply));
 		return;
 	}
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.bmc = bmc;
 	ctx.now = now;
+	ctx.src = &s->peer;
 	ctx.sess = s;
 	ctx.channel = CHANNEL_LAN;
 	ctx.priv = s->priv;
@@ -226,8 +167,8 @@ serve_session_ipmi(struct bmc *bmc, const struct bmc_time *now, struct session *
 	n = msg_serve(&ctx, msg, mlen, rsp, sizeof(rsp));
 	if (n == 0)
 		return;
-	retry_store(s, &rq, hash, now->mono_ms, rsp, n);
-	if (ctx.durable && (nf = msg_fail_copy(rsp, n, fail)) != 0)
+	session_retry_store(s, rq.rq_seq, rq.netfn, rq.cmd, hash, now->mono_ms, rsp, n);
+	if (ctx.durable && (nf = msg_fail_reply(rsp, n, fail)) != 0)
 		out->reply_fail_len = rmcpp_wrap(bmc, s, PAYLOAD_IPMI, fail, nf, out->reply_fail,
 		    sizeof(out->reply_fail));
 	out->reply_len = rmcpp_wrap(bmc, s, PAYLOAD_IPMI, rsp, n, out->reply, sizeof(out->reply));
@@ -255,6 +196,7 @@ serve_sessionless(struct bmc *bmc, const struct bmc_time *now, const struct bmc_
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.bmc = bmc;
 		ctx.now = now;
+		ctx.src = src;
 		ctx.channel = CHANNEL_LAN;
 		ctx.priv = PRIV_NONE;
 		ctx.out = out;

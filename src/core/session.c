@@ -194,7 +194,7 @@ session_count_pending_from(const struct bmc *bmc, const struct bmc_addr *src)
 bool
 session_seq_accept(struct session *s, uint32_t seq)
 {
-	uint32_t ahead, behind;
+	uint32_t ahead, behind, width;
 
 	if (seq == 0)
 		return false;
@@ -204,15 +204,17 @@ session_seq_accept(struct session *s, uint32_t seq)
 		s->in_seen = 1;
 		return true;
 	}
+	/* IPMI 1.5 sessions use a window of 8 each way. */
+	width = s->v15 ? 8 : 16;
 	ahead = seq - s->in_high;
-	if (ahead != 0 && ahead <= 16) {
+	if (ahead != 0 && ahead <= width) {
 		s->in_seen = ahead >= 32 ? 0 : s->in_seen << ahead;
 		s->in_seen |= 1;
 		s->in_high = seq;
 		return true;
 	}
 	behind = s->in_high - seq;
-	if (behind < 16 && !(s->in_seen & (1u << behind))) {
+	if (behind < width && !(s->in_seen & (1u << behind))) {
 		s->in_seen |= 1u << behind;
 		return true;
 	}
@@ -262,4 +264,77 @@ session_abandon(struct bmc *bmc, struct session *s, uint64_t now_ms)
 	if (s->state == SESS_RAKP2 && s->uid != 0 && !s->fake)
 		users_login_failed(bmc, s->uid, now_ms);
 	session_free(bmc, s);
+}
+
+uint32_t
+session_rq_hash(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/*
+ * Key the retry cache on rqSeq, not the session sequence number: ipmitool
+ * resends with the same rqSeq and a new session sequence, so keying on the
+ * latter would run Chassis Control twice.  Only the last few requests are
+ * kept, so a request repeated 64 rqSeqs later is new, not a retry.
+ */
+struct retry_entry *
+session_retry_find(struct session *s, uint8_t rq_seq, uint8_t netfn, uint8_t cmd, uint32_t hash, uint64_t now_ms)
+{
+	size_t i;
+
+	for (i = 0; i < RETRY_SLOTS; i++) {
+		struct retry_entry *e = &s->retry[i];
+		if (e->at_ms != 0 && now_ms - e->at_ms < RETRY_TTL_MS && e->rq_seq == rq_seq &&
+		    e->netfn == netfn && e->cmd == cmd && e->rq_hash == hash)
+			return e;
+	}
+	return NULL;
+}
+
+void
+session_retry_store(struct session *s, uint8_t rq_seq, uint8_t netfn, uint8_t cmd, uint32_t hash, uint64_t now_ms,
+    const uint8_t *rsp, size_t n)
+{
+	struct retry_entry *e = &s->retry[s->retry_next++ % RETRY_SLOTS];
+
+	if (n > sizeof(e->reply))
+		return;
+	e->at_ms = now_ms ? now_ms : 1;
+	e->rq_seq = rq_seq;
+	e->netfn = netfn;
+	e->cmd = cmd;
+	e->rq_hash = hash;
+	e->len = (uint16_t)n;
+	memcpy(e->reply, rsp, n);
+}
+
+bool
+session_make_room(struct bmc *bmc, const struct bmc_addr *src, uint64_t now_ms)
+{
+	size_t i, n = sizeof(bmc->sessions) / sizeof(bmc->sessions[0]);
+	bool per_source = session_count_pending_from(bmc, src) >= bmc->conf.max_pending_per_source;
+	bool total = session_count(bmc, SESS_OPEN) + session_count(bmc, SESS_RAKP2) >= bmc->conf.max_pending;
+	struct session *oldest = NULL;
+
+	if (!per_source && !total)
+		return true;
+	for (i = 0; i < n; i++) {
+		struct session *s = bmc->sessions[i];
+		if (s == NULL || s->state == SESS_ACTIVE)
+			continue;
+		if (per_source && !addr_same_host(&s->peer, src))
+			continue;
+		if (oldest == NULL || s->last_ms < oldest->last_ms)
+			oldest = s;
+	}
+	if (oldest == NULL)
+		return false;
+	session_abandon(bmc, oldest, now_ms);
+	return true;
 }
