@@ -1,0 +1,405 @@
+/*
+ * ghostbmc: the operator CLI.  It turns a command line into one control
+ * request (docs/control-protocol.md) and prints the answer.  Passwords never
+ * travel on the command line, where ps(1) and shell history would show them:
+ * they come from a file, stdin or a no-echo prompt.
+ *
+ * Exit status: 0 done, 1 refused or daemon unreachable, 2 usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "cmd/ctl_client.h"
+#include "config/config.h"
+
+#ifndef GHOSTBMC_VERSION
+#define GHOSTBMC_VERSION "unknown"
+#endif
+
+#define DEFAULT_STATE_DIR "/var/lib/ghostbmc"
+#define SOCKET_NAME "ghostbmc.sock" /* CTL_SOCKET_NAME in src/io/ctl.h */
+#define PASSWORD_LINE_MAX 256
+
+#define EXIT_USAGE 2
+
+static const char usage_main[] =
+    "usage: ghostbmc [--state-dir DIR] COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  status                          instance, addresses, sessions, counters\n"
+    "  user list                       the defined users\n"
+    "  user add NAME [--priv PRIV] [--password-file FILE | --password-stdin]\n"
+    "                                  create a user (PRIV: user (default), operator,\n"
+    "                                  administrator)\n"
+    "  user passwd NAME|ID [--password-file FILE | --password-stdin]\n"
+    "                                  set a user's password\n"
+    "  user del NAME|ID                delete a user\n"
+    "\n"
+    "options:\n"
+    "  --state-dir DIR   the daemon's state directory (default: $GHOSTBMC_STATE_DIR,\n"
+    "                    else " DEFAULT_STATE_DIR ")\n"
+    "  -h, --help        this help; COMMAND -h for a command's\n"
+    "  -V, --version     print the version\n"
+    "\n"
+    "Without --password-file or --password-stdin, a password is prompted for on the\n"
+    "terminal.  A password file's first line is the password.\n";
+
+static const char usage_status[] = "usage: ghostbmc status\n";
+static const char usage_user[] = "usage: ghostbmc user list|add|passwd|del ...\n";
+static const char usage_user_list[] = "usage: ghostbmc user list\n";
+static const char usage_user_add[] =
+    "usage: ghostbmc user add NAME [--priv user|operator|administrator]\n"
+    "                            [--password-file FILE | --password-stdin]\n";
+static const char usage_user_passwd[] =
+    "usage: ghostbmc user passwd NAME|ID [--password-file FILE | --password-stdin]\n";
+static const char usage_user_del[] = "usage: ghostbmc user del NAME|ID\n";
+
+static int usage_error(const char *usage, const char *fmt, ...) __attribute__((__format__(printf, 2, 3)));
+
+static int
+usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ghostbmc: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage);
+	return EXIT_USAGE;
+}
+
+static bool
+is_help(const char *s)
+{
+	return strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0;
+}
+
+/* ---- passwords ---- */
+
+/* The first line of f, without its line end.  0, or -1 with a message printed. */
+static int
+read_line(FILE *f, const char *what, char *pw, size_t size)
+{
+	size_t len;
+
+	if (fgets(pw, (int)size, f) == NULL) {
+		fprintf(stderr, "ghostbmc: %s: %s\n", what, ferror(f) ? strerror(errno) : "no password");
+		return -1;
+	}
+	len = strlen(pw);
+	if (len > 0 && pw[len - 1] != '\n' && !feof(f)) {
+		fprintf(stderr, "ghostbmc: %s: the password line is too long\n", what);
+		return -1;
+	}
+	pw[strcspn(pw, "\r\n")] = '\0';
+	if (pw[0] == '\0') {
+		fprintf(stderr, "ghostbmc: %s: the password is empty\n", what);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+prompt(int fd, const char *text, char *pw, size_t size)
+{
+	struct termios t, saved;
+	FILE *f;
+	int rc;
+
+	if (tcgetattr(fd, &saved) == -1)
+		return -1;
+	t = saved;
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	t.c_lflag |= ECHONL;
+	if (tcsetattr(fd, TCSAFLUSH, &t) == -1)
+		return -1;
+	dprintf(fd, "%s", text);
+	if ((f = fdopen(dup(fd), "r")) == NULL) {
+		(void)tcsetattr(fd, TCSAFLUSH, &saved);
+		return -1;
+	}
+	setvbuf(f, NULL, _IONBF, 0);
+	rc = read_line(f, "prompt", pw, size);
+	fclose(f);
+	(void)tcsetattr(fd, TCSAFLUSH, &saved);
+	return rc;
+}
+
+/* From --password-file, --password-stdin or, on a terminal, a prompt. 0, -1 (printed), or EXIT_USAGE. */
+static int
+get_password(const char *file, bool from_stdin, char *pw, size_t size, const char *usage)
+{
+	char again[PASSWORD_LINE_MAX];
+	FILE *f;
+	int fd, rc;
+
+	if (file != NULL) {
+		if ((f = fopen(file, "re")) == NULL) {
+			fprintf(stderr, "ghostbmc: %s: %s\n", file, strerror(errno));
+			return -1;
+		}
+		rc = read_line(f, file, pw, size);
+		fclose(f);
+		return rc;
+	}
+	if (from_stdin)
+		return read_line(stdin, "stdin", pw, size);
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1 || !isatty(fd)) {
+		if (fd != -1)
+			close(fd);
+		return usage_error(usage, "no terminal to prompt on: use --password-file or --password-stdin");
+	}
+	rc = prompt(fd, "Password: ", pw, size);
+	if (rc == 0)
+		rc = prompt(fd, "Retype password: ", again, sizeof(again));
+	if (rc == 0 && strcmp(pw, again) != 0) {
+		fprintf(stderr, "ghostbmc: the passwords differ\n");
+		rc = -1;
+	}
+	OPENSSL_cleanse(again, sizeof(again));
+	close(fd);
+	return rc;
+}
+
+/* ---- talking to the daemon ---- */
+
+static int
+request(const char *sock, int argc, char *const argv[])
+{
+	char msg[512];
+
+	switch (ctl_client_request(sock, argc, argv, stdout, msg, sizeof(msg))) {
+	case CTL_CLIENT_OK:
+		return 0;
+	case CTL_CLIENT_REFUSED:
+		fflush(stdout);
+		fprintf(stderr, "ghostbmc: %s\n", msg);
+		return 1;
+	default:
+		fprintf(stderr, "ghostbmc: %s\n", msg);
+		return 1;
+	}
+}
+
+/* ---- commands ---- */
+
+struct user_opts {
+	const char *who;
+	const char *priv;
+	const char *password_file;
+	bool password_stdin;
+};
+
+/*
+ * NAME|ID and options in any order.  allow_priv and allow_password say which
+ * options the command takes.  Returns 0, 1 for help shown, or EXIT_USAGE.
+ */
+static int
+parse_user_args(int argc, char *argv[], struct user_opts *o, bool allow_priv, bool allow_password,
+    const char *usage)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i], *val = NULL;
+
+		if (is_help(a)) {
+			fputs(usage, stdout);
+			return 1;
+		}
+		if (allow_priv && (strcmp(a, "--priv") == 0 || strncmp(a, "--priv=", 7) == 0)) {
+			if (a[6] == '=')
+				val = a + 7;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else
+				return usage_error(usage, "%s needs a value", a);
+			o->priv = val;
+		} else if (allow_password &&
+			   (strcmp(a, "--password-file") == 0 || strncmp(a, "--password-file=", 16) == 0)) {
+			if (a[15] == '=')
+				val = a + 16;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else
+				return usage_error(usage, "%s needs a value", a);
+			o->password_file = val;
+		} else if (allow_password && strcmp(a, "--password-stdin") == 0) {
+			o->password_stdin = true;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return usage_error(usage, "unknown option %s", a);
+		} else if (o->who == NULL) {
+			o->who = a;
+		} else {
+			return usage_error(usage, "unexpected argument %s", a);
+		}
+	}
+	if (o->who == NULL)
+		return usage_error(usage, "missing the user (NAME or ID)");
+	if (o->password_file != NULL && o->password_stdin)
+		return usage_error(usage, "--password-file and --password-stdin exclude each other");
+	return 0;
+}
+
+static int
+cmd_user_add(const char *sock, int argc, char *argv[])
+{
+	char pw[PASSWORD_LINE_MAX];
+	struct user_opts o;
+	char *req[5];
+	unsigned char priv;
+	int rc;
+
+	if ((rc = parse_user_args(argc, argv, &o, true, true, usage_user_add)) != 0)
+		return rc == 1 ? 0 : rc;
+	/* Least privilege unless asked. */
+	if ((priv = config_parse_priv(o.priv != NULL ? o.priv : "user")) == 0)
+		return usage_error(usage_user_add, "unknown privilege %s (user, operator, administrator)", o.priv);
+	if ((rc = get_password(o.password_file, o.password_stdin, pw, sizeof(pw), usage_user_add)) != 0)
+		return rc == -1 ? 1 : rc;
+	req[0] = "user";
+	req[1] = "add";
+	req[2] = (char *)(uintptr_t)o.who;
+	req[3] = (char *)(uintptr_t)config_priv_name(priv);
+	req[4] = pw;
+	rc = request(sock, 5, req);
+	OPENSSL_cleanse(pw, sizeof(pw));
+	return rc;
+}
+
+static int
+cmd_user_passwd(const char *sock, int argc, char *argv[])
+{
+	char pw[PASSWORD_LINE_MAX];
+	struct user_opts o;
+	char *req[4];
+	int rc;
+
+	if ((rc = parse_user_args(argc, argv, &o, false, true, usage_user_passwd)) != 0)
+		return rc == 1 ? 0 : rc;
+	if ((rc = get_password(o.password_file, o.password_stdin, pw, sizeof(pw), usage_user_passwd)) != 0)
+		return rc == -1 ? 1 : rc;
+	req[0] = "user";
+	req[1] = "passwd";
+	req[2] = (char *)(uintptr_t)o.who;
+	req[3] = pw;
+	rc = request(sock, 4, req);
+	OPENSSL_cleanse(pw, sizeof(pw));
+	if (rc == 0)
+		printf("password of user %s changed\n", o.who);
+	return rc;
+}
+
+static int
+cmd_user_del(const char *sock, int argc, char *argv[])
+{
+	struct user_opts o;
+	char *req[3];
+	int rc;
+
+	if ((rc = parse_user_args(argc, argv, &o, false, false, usage_user_del)) != 0)
+		return rc == 1 ? 0 : rc;
+	req[0] = "user";
+	req[1] = "del";
+	req[2] = (char *)(uintptr_t)o.who;
+	return request(sock, 3, req);
+}
+
+static int
+cmd_simple(const char *sock, int argc, char *argv[], int nwords, const char *usage)
+{
+	if (argc > nwords && is_help(argv[nwords])) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc != nwords)
+		return usage_error(usage, "unexpected argument %s", argv[nwords]);
+	return request(sock, argc, argv);
+}
+
+static int
+cmd_user(const char *sock, int argc, char *argv[])
+{
+	if (argc < 2)
+		return usage_error(usage_user, "user: missing a subcommand");
+	if (is_help(argv[1])) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "list") == 0)
+		return cmd_simple(sock, argc, argv, 2, usage_user_list);
+	if (strcmp(argv[1], "add") == 0)
+		return cmd_user_add(sock, argc - 2, argv + 2);
+	if (strcmp(argv[1], "passwd") == 0)
+		return cmd_user_passwd(sock, argc - 2, argv + 2);
+	if (strcmp(argv[1], "del") == 0)
+		return cmd_user_del(sock, argc - 2, argv + 2);
+	return usage_error(usage_user, "unknown command: user %s", argv[1]);
+}
+
+static const struct option longopts[] = {
+	{"state-dir", required_argument, NULL, 's'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+int
+main(int argc, char *argv[])
+{
+	const char *state_dir = NULL;
+	char sock[CONFIG_PATH_MAX + 32];
+	int ch;
+
+	/* "+": options end at the command, whose own options are parsed below. */
+	while ((ch = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			state_dir = optarg;
+			break;
+		case 'h':
+			fputs(usage_main, stdout);
+			return 0;
+		case 'V':
+			printf("ghostbmc %s\n", GHOSTBMC_VERSION);
+			return 0;
+		default:
+			fputs(usage_main, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		fputs(usage_main, stderr);
+		return EXIT_USAGE;
+	}
+	if (state_dir == NULL && (state_dir = getenv("GHOSTBMC_STATE_DIR")) == NULL)
+		state_dir = DEFAULT_STATE_DIR;
+	if ((size_t)snprintf(sock, sizeof(sock), "%s/%s", state_dir, SOCKET_NAME) >= sizeof(sock)) {
+		fprintf(stderr, "ghostbmc: state directory path too long\n");
+		return EXIT_USAGE;
+	}
+
+	if (strcmp(argv[0], "status") == 0)
+		return cmd_simple(sock, argc, argv, 1, usage_status);
+	if (strcmp(argv[0], "user") == 0)
+		return cmd_user(sock, argc, argv);
+	if (strcmp(argv[0], "help") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	return usage_error(usage_main, "unknown command: %s", argv[0]);
+}

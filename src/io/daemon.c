@@ -1,0 +1,626 @@
+/*
+ * Wiring: one process, one loop, one instance (a fleet later).  Everything
+ * here that can fail at start-up is fatal with a message naming the file or
+ * address; once the loop runs, failures are logged and the BMC keeps serving.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <uv.h>
+
+#include "config/config.h"
+#include "core/bmc.h"
+#include "core/ipmi.h"
+#include "io/ctl.h"
+#include "io/daemon.h"
+#include "io/lan.h"
+#include "io/log.h"
+#include "store/store.h"
+
+#ifndef GHOSTBMC_VERSION
+#define GHOSTBMC_VERSION "unknown"
+#endif
+
+#define ADMIN_NAME "admin"
+#define GENERATED_PASSWORD_LEN 20
+
+struct daemon {
+	uv_loop_t loop;
+	struct instance inst;
+	struct ctl *ctl;
+	uv_signal_t sigint, sigterm, sighup;
+	bool stopping;
+	int lockfd;
+	char sock_path[CONFIG_PATH_MAX + 32];
+	char lock_path[CONFIG_PATH_MAX + 32];
+	char initial_pw_path[CONFIG_PATH_MAX + 32];
+};
+
+/* ---- the injected world ---- */
+
+static void
+rand_bytes(void *arg, void *dst, size_t n)
+{
+	unsigned char *p = dst;
+	int chunk;
+
+	(void)arg;
+	while (n > 0) {
+		chunk = n > INT_MAX ? INT_MAX : (int)n;
+		/*
+		 * The core's contract says randomness cannot fail; session IDs and
+		 * keys from a broken generator would be worse than stopping.
+		 */
+		if (RAND_bytes(p, chunk) != 1)
+			fatalx("the random number generator failed");
+		p += chunk;
+		n -= (size_t)chunk;
+	}
+}
+
+/* ---- password files ---- */
+
+/*
+ * The first line of path, without its line end, into pw (at least
+ * BMC_PASSWORD_MAX + 1 bytes).  0, or -1 with a reason in err.
+ */
+static int
+read_password_file(const char *path, char *pw, size_t pwsize, char *err, size_t errlen)
+{
+	char buf[256];
+	struct stat sb;
+	ssize_t n;
+	size_t len;
+	char *nl;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & (S_IROTH | S_IWOTH)))
+		log_warnx("password file %s is accessible by others (mode %03o); chmod 600 it", path,
+		    (unsigned)(sb.st_mode & 0777));
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf[n] = '\0';
+	if ((nl = strchr(buf, '\n')) != NULL)
+		*nl = '\0';
+	len = strlen(buf);
+	if (len > 0 && buf[len - 1] == '\r')
+		buf[--len] = '\0';
+	if (len == 0 || len >= pwsize || len > BMC_PASSWORD_MAX) {
+		snprintf(err, errlen, "%s: %s", path,
+		    len == 0 ? "the first line (the password) is empty" :
+			       "the password is longer than IPMI's 20 characters");
+		OPENSSL_cleanse(buf, sizeof(buf));
+		return -1;
+	}
+	memcpy(pw, buf, len + 1);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return 0;
+}
+
+/* A configured user's password, from its file or inline.  0 or -1 with err. */
+static int
+config_user_password(const struct config_user *cu, char *pw, size_t pwsize, char *err, size_t errlen)
+{
+	if (cu->password_file[0] != '\0')
+		return read_password_file(cu->password_file, pw, pwsize, err, errlen);
+	if (cu->has_inline_password) {
+		snprintf(pw, pwsize, "%s", cu->password);
+		return 0;
+	}
+	snprintf(err, errlen, "user %s has no password (give password_file)", cu->name);
+	return -1;
+}
+
+static int
+check_policy(const char *what, const char *pw, unsigned min_len)
+{
+	if (strlen(pw) < min_len) {
+		log_warnx("%s: the password is shorter than the minimum length of %u characters", what, min_len);
+		return -1;
+	}
+	return 0;
+}
+
+int
+daemon_check(const struct config *cfg, const char *cli_admin_password_file)
+{
+	char pw[BMC_PASSWORD_MAX + 1], err[CONFIG_PATH_MAX + 128];
+	const char *admin_file = cli_admin_password_file;
+	int rc = 0;
+	size_t i;
+
+	for (i = 0; i < cfg->nusers; i++) {
+		const struct config_user *cu = &cfg->users[i];
+
+		if (config_user_password(cu, pw, sizeof(pw), err, sizeof(err)) == -1) {
+			log_warnx("user %s: %s", cu->name, err);
+			rc = -1;
+		} else if (check_policy(cu->name, pw, cfg->bmc.min_password_len) == -1) {
+			rc = -1;
+		}
+	}
+	if (admin_file == NULL && cfg->admin_password_file[0] != '\0')
+		admin_file = cfg->admin_password_file;
+	if (admin_file != NULL) {
+		if (read_password_file(admin_file, pw, sizeof(pw), err, sizeof(err)) == -1) {
+			log_warnx("admin password file: %s", err);
+			rc = -1;
+		} else if (check_policy(admin_file, pw, cfg->bmc.min_password_len) == -1) {
+			rc = -1;
+		}
+	}
+	OPENSSL_cleanse(pw, sizeof(pw));
+	return rc;
+}
+
+/* ---- state directory and lock ---- */
+
+static void
+state_dir_prepare(const char *dir)
+{
+	struct stat sb;
+
+	if (mkdir(dir, S_IRWXU) == -1 && errno != EEXIST)
+		fatal("cannot create state directory %s", dir);
+	if (stat(dir, &sb) == -1)
+		fatal("state directory %s", dir);
+	if (!S_ISDIR(sb.st_mode))
+		fatalx("state directory %s is not a directory", dir);
+	if (sb.st_mode & (S_IRWXG | S_IRWXO))
+		log_warnx("state directory %s is accessible by group or others (mode %03o); it holds "
+			  "secrets: chmod 700 it",
+		    dir, (unsigned)(sb.st_mode & 0777));
+}
+
+/*
+ * Two daemons on one state directory would share the database and fight
+ * over the control socket; the second must stop before touching either.
+ */
+static int
+state_dir_lock(const char *path, const char *dir)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, S_IRUSR | S_IWUSR)) == -1)
+		fatal("cannot open lock file %s", path);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK)
+			fatal("cannot lock %s", path);
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		fatalx("another ghostbmcd%s%s%s is already running with state directory %s", buf[0] ? " (pid " : "",
+		    buf, buf[0] ? ")" : "", dir);
+	}
+	/* The pid is for the message above only; the lock is what counts. */
+	if (ftruncate(fd, 0) == 0)
+		dprintf(fd, "%ld\n", (long)getpid());
+	return fd;
+}
+
+/* ---- loading the instance ---- */
+
+static void
+load_user_cb(void *arg, const struct bmc_user *u)
+{
+	struct instance *inst = arg;
+
+	bmc_user_restore(inst->bmc, u);
+}
+
+struct load_params {
+	struct instance *inst;
+	bool guid_seen;
+};
+
+static void
+load_param_cb(void *arg, const char *key, const uint8_t *val, size_t len)
+{
+	struct load_params *lp = arg;
+	enum bmc_param p;
+
+	if ((p = bmc_param_by_key(key)) == BMC_PARAM_COUNT) {
+		/* A newer version may have written it; keep it, ignore it. */
+		log_warnx("%s: unknown stored parameter %s ignored", lp->inst->name, key);
+		return;
+	}
+	if (p == BMC_PARAM_SYSTEM_GUID)
+		lp->guid_seen = true;
+	if (bmc_param_import(lp->inst->bmc, p, val, len) < 0)
+		log_warnx("%s: stored parameter %s is malformed (%zu bytes); using the default", lp->inst->name,
+		    key, len);
+}
+
+static bool
+all_zero(const uint8_t *p, size_t n)
+{
+	while (n-- > 0)
+		if (*p++ != 0)
+			return false;
+	return true;
+}
+
+static void
+instance_load(struct instance *inst, const struct config *cfg)
+{
+	struct load_params lp = {inst, false};
+	struct bmc_fx fx = {FX_SAVE_PARAM, BMC_PARAM_SYSTEM_GUID};
+
+	if (store_user_load(inst->store, inst->name, load_user_cb, inst) == -1)
+		fatalx("%s: cannot load users: %s", inst->name, store_errmsg(inst->store));
+	if (store_param_load(inst->store, inst->name, load_param_cb, &lp) == -1)
+		fatalx("%s: cannot load parameters: %s", inst->name, store_errmsg(inst->store));
+	/*
+	 * A GUID generated by bmc_new() must survive restarts, or clients that
+	 * track BMCs by GUID would see a new machine every time.
+	 */
+	if (!lp.guid_seen && all_zero(cfg->bmc.system_guid, sizeof(cfg->bmc.system_guid)) &&
+	    instance_commit(inst, &fx, 1) == -1)
+		fatalx("%s: cannot save the generated system GUID", inst->name);
+}
+
+/* ---- credentials ---- */
+
+/* Create or update a user and commit it; fatal on failure (start-up only). */
+static uint8_t
+provision_user(struct instance *inst, const char *name, const char *pw, uint8_t priv, bool enabled,
+    const char *source)
+{
+	struct bmc_fx fx = {FX_SAVE_USER, 0};
+	struct bmc_user u;
+	int r;
+
+	r = bmc_user_add(inst->bmc, name, (const uint8_t *)pw, strlen(pw), priv);
+	if (r == BMC_ERR_POLICY)
+		fatalx("%s: user %s: the password does not meet the policy (%u to %d characters)", source, name,
+		    bmc_get_conf(inst->bmc)->min_password_len, BMC_PASSWORD_MAX);
+	if (r < 0)
+		fatalx("%s: user %s: %s", source, name, bmc_strerror(r));
+	if (!enabled) {
+		u = *bmc_user_get(inst->bmc, (uint8_t)r);
+		u.enabled = false;
+		bmc_user_restore(inst->bmc, &u);
+	}
+	fx.arg = (uint32_t)r;
+	if (instance_commit(inst, &fx, 1) == -1)
+		fatalx("%s: cannot save user %s", inst->name, name);
+	log_info("%s: user %s (ID %d, %s%s) set from %s", inst->name, name, r,
+	    config_priv_name(priv) != NULL ? config_priv_name(priv) : "?",
+	    enabled ? "" : ", disabled", source);
+	return (uint8_t)r;
+}
+
+/*
+ * 20 characters without look-alikes (0/O, 1/l/I), for reading off a screen:
+ * 57 symbols, about 117 bits.  Rejection sampling keeps every symbol equally
+ * likely.
+ */
+static void
+generate_password(char *pw, size_t len)
+{
+	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+	const unsigned n = sizeof(alphabet) - 1;
+	const unsigned limit = 256 - 256 % n;
+	uint8_t b[64];
+	size_t i = 0, j;
+
+	while (i < len) {
+		rand_bytes(NULL, b, sizeof(b));
+		for (j = 0; j < sizeof(b) && i < len; j++)
+			if (b[j] < limit)
+				pw[i++] = alphabet[b[j] % n];
+	}
+	pw[len] = '\0';
+	OPENSSL_cleanse(b, sizeof(b));
+}
+
+/* Write a new password file, born 0600, synced.  0 or -1 (logged). */
+static int
+write_password_file(const char *path, const char *pw)
+{
+	size_t len = strlen(pw);
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, S_IRUSR | S_IWUSR);
+	if (fd == -1) {
+		log_warn("cannot create %s", path);
+		return -1;
+	}
+	if (write(fd, pw, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) == -1) {
+		log_warn("cannot write %s", path);
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Does the initial password file still hold admin's password?  Then it is worth pointing to. */
+static bool
+initial_password_current(struct instance *inst, const char *path)
+{
+	char pw[BMC_PASSWORD_MAX + 1], err[256];
+	const struct bmc_user *u;
+	uint8_t id;
+	bool same;
+
+	if ((id = bmc_user_find(inst->bmc, ADMIN_NAME)) == 0 || access(path, F_OK) == -1)
+		return false;
+	if (read_password_file(path, pw, sizeof(pw), err, sizeof(err)) == -1)
+		return false;
+	u = bmc_user_get(inst->bmc, id);
+	same = u->enabled && strlen(pw) == u->password_len && CRYPTO_memcmp(pw, u->password, u->password_len) == 0;
+	OPENSSL_cleanse(pw, sizeof(pw));
+	return same;
+}
+
+static bool
+free_slot(struct instance *inst)
+{
+	uint8_t id;
+
+	/* ID 1 is the anonymous slot, never given a name. */
+	for (id = 2; id <= BMC_MAX_USERS; id++)
+		if (!bmc_user_get(inst->bmc, id)->defined)
+			return true;
+	return false;
+}
+
+/*
+ * Secure by default: no built-in account, but never a BMC nobody can log in
+ * to.  Returns true when a password was generated this time.
+ */
+static bool
+ensure_admin(struct daemon *d)
+{
+	struct instance *inst = &d->inst;
+	char pw[GENERATED_PASSWORD_LEN + 1];
+	uint8_t id;
+
+	if (instance_has_admin(inst))
+		return false;
+	id = bmc_user_find(inst->bmc, ADMIN_NAME);
+	if (id != 0 && access(d->initial_pw_path, F_OK) == 0) {
+		/*
+		 * The generated admin exists but was disabled or demoted since:
+		 * an operator's decision, not ours to undo at every start.
+		 */
+		log_warnx("%s: no enabled administrator; user %s (ID %u) exists but is disabled or not an "
+			  "administrator, so no password is generated (%s is from an earlier start); add one "
+			  "with: ghostbmc user add NAME --priv administrator",
+		    inst->name, ADMIN_NAME, id, d->initial_pw_path);
+		return false;
+	}
+	if (id == 0 && !free_slot(inst)) {
+		/* Every slot but the anonymous one is taken: the operator's CLI still works. */
+		log_warnx("%s: no enabled administrator and no free user slot for one; make room with "
+			  "ghostbmc user del, then restart",
+		    inst->name);
+		return false;
+	}
+	if (id != 0 && bmc_user_get(inst->bmc, id)->priv_limit != PRIV_ADMIN)
+		log_warnx("%s: user %s (ID %u) becomes an administrator with a new password", inst->name,
+		    ADMIN_NAME, id);
+	/* Any older file holds a password nobody can use any more. */
+	if (unlink(d->initial_pw_path) == -1 && errno != ENOENT)
+		fatal("cannot remove stale %s", d->initial_pw_path);
+	generate_password(pw, GENERATED_PASSWORD_LEN);
+	/* File first: an account whose password was never written down would lock everyone out. */
+	if (write_password_file(d->initial_pw_path, pw) == -1)
+		fatalx("cannot store the generated administrator password");
+	provision_user(inst, ADMIN_NAME, pw, PRIV_ADMIN, true, "first start");
+	OPENSSL_cleanse(pw, sizeof(pw));
+	log_warnx("%s: no administrator was configured: generated a password for user %s in %s "
+		  "(mode 0600)",
+	    inst->name, ADMIN_NAME, d->initial_pw_path);
+	return true;
+}
+
+static void
+provision_credentials(struct daemon *d, const struct config *cfg, const char *admin_file)
+{
+	struct instance *inst = &d->inst;
+	char pw[BMC_PASSWORD_MAX + 1], err[CONFIG_PATH_MAX + 128];
+	size_t i;
+
+	for (i = 0; i < cfg->nusers; i++) {
+		const struct config_user *cu = &cfg->users[i];
+
+		if (config_user_password(cu, pw, sizeof(pw), err, sizeof(err)) == -1)
+			fatalx("configuration: user %s: %s", cu->name, err);
+		if (cu->has_inline_password && cu->password_file[0] == '\0')
+			log_warnx("configuration: user %s has an inline password; prefer password_file", cu->name);
+		provision_user(inst, cu->name, pw, cu->privilege, cu->enabled, "the configuration");
+	}
+	if (admin_file == NULL && cfg->admin_password_file[0] != '\0')
+		admin_file = cfg->admin_password_file;
+	if (admin_file != NULL) {
+		if (read_password_file(admin_file, pw, sizeof(pw), err, sizeof(err)) == -1)
+			fatalx("admin password file %s", err);
+		provision_user(inst, ADMIN_NAME, pw, PRIV_ADMIN, true, admin_file);
+	}
+	OPENSSL_cleanse(pw, sizeof(pw));
+}
+
+/* ---- banner ---- */
+
+static void
+log_banner(struct daemon *d, bool generated)
+{
+	struct instance *inst = &d->inst;
+	const struct bmc_addr *a0 = &inst->listen[0];
+	char line[1024], a[64], host[INET6_ADDRSTRLEN];
+	size_t i, off;
+
+	off = (size_t)snprintf(line, sizeof(line), "ghostbmcd %s: instance %s listening on", GHOSTBMC_VERSION,
+	    inst->name);
+	for (i = 0; i < inst->nlisten && off < sizeof(line); i++) {
+		config_format_addr(&inst->listen[i], a, sizeof(a));
+		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s %s", i ? "," : "", a);
+	}
+	log_info("%s", line);
+	log_info("control socket %s", d->sock_path);
+	if (!generated && !initial_password_current(inst, d->initial_pw_path))
+		return;
+	/* A wildcard address is not one to connect to: use loopback of the same family. */
+	if (a0->family == 4 && all_zero(a0->ip, 4))
+		snprintf(host, sizeof(host), "127.0.0.1");
+	else if (a0->family == 6 && all_zero(a0->ip, 16))
+		snprintf(host, sizeof(host), "::1");
+	else if (inet_ntop(a0->family == 4 ? AF_INET : AF_INET6, a0->ip, host, sizeof(host)) == NULL)
+		return;
+	log_info("log in with: ipmitool -I lanplus -H %s -p %u -U %s -f %s mc info", host, a0->port, ADMIN_NAME,
+	    d->initial_pw_path);
+}
+
+/* ---- signals and shutdown ---- */
+
+static void
+signal_close(uv_signal_t *s)
+{
+	(void)uv_signal_stop(s);
+	uv_close((uv_handle_t *)s, NULL);
+}
+
+static void
+daemon_stop(struct daemon *d)
+{
+	if (d->stopping)
+		return;
+	d->stopping = true;
+	lan_close(&d->inst);
+	ctl_close(d->ctl);
+	d->ctl = NULL;
+	signal_close(&d->sigint);
+	signal_close(&d->sigterm);
+	signal_close(&d->sighup);
+}
+
+static void
+on_signal(uv_signal_t *s, int signum)
+{
+	struct daemon *d = s->data;
+
+	if (signum == SIGHUP) {
+		log_warnx("SIGHUP: reloading the configuration is not supported yet; restart ghostbmcd");
+		return;
+	}
+	log_info("%s: shutting down", signum == SIGINT ? "SIGINT" : "SIGTERM");
+	daemon_stop(d);
+}
+
+static void
+signal_open(struct daemon *d, uv_signal_t *s, int signum)
+{
+	int r;
+
+	s->data = d;
+	if ((r = uv_signal_init(&d->loop, s)) < 0 || (r = uv_signal_start(s, on_signal, signum)) < 0)
+		fatalx("signal %d: %s", signum, uv_strerror(r));
+}
+
+static void
+walk_leak(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	log_warnx("shutdown: handle %s still open", uv_handle_type_name(uv_handle_get_type(h)));
+}
+
+/* ---- the whole life ---- */
+
+int
+daemon_run(struct config *cfg, const char *cli_admin_password_file)
+{
+	struct bmc_env env = {rand_bytes, log_bmc, NULL};
+	char err[CONFIG_PATH_MAX + 256];
+	struct instance *inst;
+	struct daemon *d;
+	bool generated;
+	int r, rc = 0;
+
+	if (cfg->log_level == BMC_LOG_DEBUG && log_getverbose() < 1)
+		log_setverbose(1);
+	else if (cfg->log_level == BMC_LOG_WARN && log_getverbose() == 0)
+		log_setverbose(-1);
+	if (cfg->nlisten == 0) {
+		if (config_parse_addr("0.0.0.0:623", &cfg->listen[0]) == -1)
+			fatalx("default listen address");
+		cfg->nlisten = 1;
+	}
+	cfg->bmc.lan_addr = cfg->listen[0];
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		fatal("calloc");
+	inst = &d->inst;
+	snprintf(d->sock_path, sizeof(d->sock_path), "%s/%s", cfg->state_dir, CTL_SOCKET_NAME);
+	snprintf(d->lock_path, sizeof(d->lock_path), "%s/%s", cfg->state_dir, DAEMON_LOCK_NAME);
+	snprintf(d->initial_pw_path, sizeof(d->initial_pw_path), "%s/%s", cfg->state_dir,
+	    DAEMON_INITIAL_PASSWORD_NAME);
+
+	state_dir_prepare(cfg->state_dir);
+	d->lockfd = state_dir_lock(d->lock_path, cfg->state_dir);
+	if ((inst->store = store_open(cfg->state_dir, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	if ((r = uv_loop_init(&d->loop)) < 0)
+		fatalx("uv_loop_init: %s", uv_strerror(r));
+	inst->loop = &d->loop;
+	if ((inst->bmc = bmc_new(&env, &cfg->bmc)) == NULL)
+		fatalx("cannot create the BMC instance");
+	inst->name = bmc_get_conf(inst->bmc)->name;
+	memcpy(inst->listen, cfg->listen, cfg->nlisten * sizeof(cfg->listen[0]));
+	inst->nlisten = cfg->nlisten;
+	instance_snapshot_defaults(inst);
+	instance_load(inst, cfg);
+
+	/* Bind before changing any account, so that a taken port changes nothing. */
+	if (lan_start(inst, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if ((d->ctl = ctl_open(inst, d->sock_path, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	provision_credentials(d, cfg, cli_admin_password_file);
+	generated = ensure_admin(d);
+	signal_open(d, &d->sigint, SIGINT);
+	signal_open(d, &d->sigterm, SIGTERM);
+	signal_open(d, &d->sighup, SIGHUP);
+	log_banner(d, generated);
+
+	uv_run(&d->loop, UV_RUN_DEFAULT);
+
+	if ((r = uv_loop_close(&d->loop)) != 0) {
+		uv_walk(&d->loop, walk_leak, NULL);
+		log_warnx("shutdown: event loop not empty: %s", uv_strerror(r));
+		rc = 1;
+	}
+	bmc_free(inst->bmc);
+	store_close(inst->store);
+	close(d->lockfd);
+	OPENSSL_cleanse(d, sizeof(*d));
+	free(d);
+	log_info("stopped");
+	return rc;
+}

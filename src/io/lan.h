@@ -1,0 +1,74 @@
+/*
+ * The LAN edge of one BMC instance: a UDP listener per listen address, all
+ * feeding one struct bmc, and the tick timer.  Also the durable-effect code
+ * that the control socket (ctl.c) shares: commit to the store before
+ * acknowledging, reload from the store when a commit fails.
+ */
+#ifndef GHOSTBMC_LAN_H
+#define GHOSTBMC_LAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "config/config.h"
+#include "core/bmc.h"
+
+struct store;
+struct lan_listener;
+
+/* One BMC instance as the edge sees it.  daemon.c owns it. */
+struct instance {
+	uv_loop_t *loop;
+	struct bmc *bmc;
+	struct store *store;
+	const char *name;               /* bmc_get_conf(bmc)->name */
+
+	struct bmc_addr listen[CONFIG_MAX_LISTEN];
+	size_t nlisten;
+	struct lan_listener **listeners; /* nlisten of them while open */
+	uv_timer_t tick;
+	bool tick_running;
+	uint64_t started_ms;            /* uv_now() at start, for the uptime */
+	uint64_t edge_dropped;          /* datagrams dropped before the core saw them */
+
+	/*
+	 * Each parameter as bmc_new() left it, before the store was applied:
+	 * what a failed commit rolls back to when the store has no row.
+	 */
+	uint8_t param_default[BMC_PARAM_COUNT][BMC_PARAM_BLOB_MAX];
+	size_t param_default_len[BMC_PARAM_COUNT];
+
+	struct bmc_out out;             /* scratch for one call; the loop is not re-entrant */
+};
+
+/* Remember the parameter defaults; call right after bmc_new(). */
+void instance_snapshot_defaults(struct instance *inst);
+
+/*
+ * Carry out the durable effects (FX_SAVE_*) among fx[0..nfx), in order.
+ * Returns 0 when all were committed.  On the first failure logs it, reloads
+ * the state every durable effect touched from the store (so memory matches
+ * the disk again) and returns -1: the caller must not acknowledge the change.
+ */
+int instance_commit(struct instance *inst, const struct bmc_fx *fx, size_t nfx);
+
+/* Is there an enabled administrator with a password, i.e. a way in over the LAN? */
+bool instance_has_admin(const struct instance *inst);
+
+/* Reload one user slot / one parameter from the store.  0 or -1. */
+int instance_reload_user(struct instance *inst, uint8_t id);
+int instance_reload_param(struct instance *inst, enum bmc_param p);
+
+/*
+ * Bind every listen address and start receiving, and start the tick timer.
+ * On failure returns -1 with a message naming the address in err; the
+ * caller closes what was opened with lan_close().
+ */
+int lan_start(struct instance *inst, char *err, size_t errlen);
+/* Close the listeners and the timer; handles go away on the next loop turn. */
+void lan_close(struct instance *inst);
+
+#endif
