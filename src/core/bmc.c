@@ -169,6 +169,11 @@ bmc_new(const struct bmc_env *env, const struct bmc_conf *conf)
 	}
 	if (all_zero(bmc->conf.device_guid, 16))
 		memcpy(bmc->conf.device_guid, bmc->conf.system_guid, 16);
+	if (all_zero(bmc->conf.mac, 6)) {
+		/* A locally administered unicast MAC of our own, stable with the GUID. */
+		bmc->conf.mac[0] = 0x02;
+		memcpy(bmc->conf.mac + 1, bmc->conf.system_guid, 5);
+	}
 	users_init(bmc);
 	params_defaults(bmc);
 	return bmc;

@@ -355,20 +355,22 @@ cmd_get_channel_info(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 static size_t
 cipher_suite_stream(const struct bmc *bmc, bool by_suite, uint8_t *out, size_t cap)
 {
-	uint8_t ids[16], seen[256] = {0};
-	size_t n = params_cipher_suites(bmc, ids), i, len = 0;
+	uint8_t seen[256] = {0};
+	size_t len = 0;
+	unsigned id;
 
-	for (i = 0; i < n; i++) {
-		uint8_t id = ids[i], a, g, c, rec[5], k, m = 0;
+	/* Ascending by ID, whatever the order of LAN parameter 23. */
+	for (id = 1; id < 32; id++) {
+		uint8_t a, g, c, rec[5], k, m = 0;
 
-		if (params_suite_priv(bmc, id) == 0)
+		if (params_suite_priv(bmc, (uint8_t)id) == 0)
 			continue;
 		a = id >= 15 ? AUTH_HMAC_SHA256 : AUTH_HMAC_SHA1;
 		g = (id == 1 || id == 15) ? INTEG_NONE : id >= 15 ? INTEG_HMAC_SHA256_128 : INTEG_HMAC_SHA1_96;
 		c = (id == 3 || id == 17) ? CONF_AES_CBC_128 : CONF_NONE;
 		if (by_suite) {
 			rec[m++] = 0xc0;
-			rec[m++] = id;
+			rec[m++] = (uint8_t)id;
 		}
 		rec[m++] = a;
 		rec[m++] = (uint8_t)(0x40 | g);

@@ -7,8 +7,14 @@
 
 #include "core/bmc_int.h"
 
-/* Every suite this BMC can serve, in LAN parameter 23 order. */
-static const uint8_t supported_suites[] = {1, 2, 3, 15, 16, 17};
+/*
+ * Every suite this BMC can serve, in LAN parameter 23 order.  The spec and
+ * ipmitool read parameter 24's nibbles per *entry*; FreeIPMI's ipmi-config
+ * reads nibble N as suite ID N.  Putting suite N at entry N where it fits
+ * (1, 2, 3) makes both read the same thing for those suites; 16 and 17 don't
+ * fit in FreeIPMI's 0..15 view at all, and entry 0 is not a suite it shows.
+ */
+static const uint8_t supported_suites[] = {17, 1, 2, 3, 15, 16};
 #define NSUITES (sizeof(supported_suites) / sizeof(supported_suites[0]))
 
 #define SET_IN_PROGRESS_TIMEOUT_MS 60000
