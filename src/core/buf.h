@@ -32,9 +32,22 @@ buf_get_u8(struct buf *b)
 	return *b->p++;
 }
 
+/* Multi-byte reads are all or nothing: a short one reads no byte and yields 0. */
+static inline bool
+buf_has(struct buf *b, size_t n)
+{
+	if (b->err || b->left < n) {
+		b->err = true;
+		return false;
+	}
+	return true;
+}
+
 static inline uint16_t
 buf_get_u16le(struct buf *b)
 {
+	if (!buf_has(b, 2))
+		return 0;
 	uint16_t lo = buf_get_u8(b);
 	uint16_t hi = buf_get_u8(b);
 	return (uint16_t)(lo | hi << 8);
@@ -43,6 +56,8 @@ buf_get_u16le(struct buf *b)
 static inline uint16_t
 buf_get_u16be(struct buf *b)
 {
+	if (!buf_has(b, 2))
+		return 0;
 	uint16_t hi = buf_get_u8(b);
 	uint16_t lo = buf_get_u8(b);
 	return (uint16_t)(lo | hi << 8);
@@ -51,6 +66,8 @@ buf_get_u16be(struct buf *b)
 static inline uint32_t
 buf_get_u32le(struct buf *b)
 {
+	if (!buf_has(b, 4))
+		return 0;
 	uint32_t lo = buf_get_u16le(b);
 	uint32_t hi = buf_get_u16le(b);
 	return lo | hi << 16;
@@ -59,6 +76,8 @@ buf_get_u32le(struct buf *b)
 static inline uint32_t
 buf_get_u32be(struct buf *b)
 {
+	if (!buf_has(b, 4))
+		return 0;
 	uint32_t hi = buf_get_u16be(b);
 	uint32_t lo = buf_get_u16be(b);
 	return lo | hi << 16;
