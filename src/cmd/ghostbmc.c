@@ -158,7 +158,8 @@ get_password(const char *file, bool from_stdin, char *pw, size_t size, const cha
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1 || !isatty(fd)) {
 		if (fd != -1)
 			close(fd);
-		return usage_error(usage, "no terminal to prompt on: use --password-file or --password-stdin");
+		return usage_error(
+		    usage, "no terminal to prompt on: use --password-file or --password-stdin");
 	}
 	rc = prompt(fd, "Password: ", pw, size);
 	if (rc == 0)
@@ -206,8 +207,8 @@ struct user_opts {
  * options the command takes.  Returns 0, 1 for help shown, or EXIT_USAGE.
  */
 static int
-parse_user_args(int argc, char *argv[], struct user_opts *o, bool allow_priv, bool allow_password,
-    const char *usage)
+parse_user_args(
+    int argc, char *argv[], struct user_opts *o, bool allow_priv, bool allow_password, const char *usage)
 {
 	int i;
 
@@ -228,7 +229,7 @@ parse_user_args(int argc, char *argv[], struct user_opts *o, bool allow_priv, bo
 				return usage_error(usage, "%s needs a value", a);
 			o->priv = val;
 		} else if (allow_password &&
-			   (strcmp(a, "--password-file") == 0 || strncmp(a, "--password-file=", 16) == 0)) {
+		    (strcmp(a, "--password-file") == 0 || strncmp(a, "--password-file=", 16) == 0)) {
 			if (a[15] == '=')
 				val = a + 16;
 			else if (i + 1 < argc)
@@ -266,7 +267,8 @@ cmd_user_add(const char *sock, int argc, char *argv[])
 		return rc == 1 ? 0 : rc;
 	/* Least privilege unless asked. */
 	if ((priv = config_parse_priv(o.priv != NULL ? o.priv : "user")) == 0)
-		return usage_error(usage_user_add, "unknown privilege %s (user, operator, administrator)", o.priv);
+		return usage_error(
+		    usage_user_add, "unknown privilege %s (user, operator, administrator)", o.priv);
 	if ((rc = get_password(o.password_file, o.password_stdin, pw, sizeof(pw), usage_user_add)) != 0)
 		return rc == -1 ? 1 : rc;
 	req[0] = "user";
@@ -350,10 +352,10 @@ cmd_user(const char *sock, int argc, char *argv[])
 }
 
 static const struct option longopts[] = {
-	{"state-dir", required_argument, NULL, 's'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+    {"state-dir", required_argument, NULL, 's'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 int

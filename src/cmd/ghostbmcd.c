@@ -29,16 +29,16 @@ enum {
 };
 
 static const struct option longopts[] = {
-	{"config", required_argument, NULL, 'c'},
-	{"listen", required_argument, NULL, OPT_LISTEN},
-	{"state-dir", required_argument, NULL, OPT_STATE_DIR},
-	{"admin-password-file", required_argument, NULL, OPT_ADMIN_PASSWORD_FILE},
-	{"check", no_argument, NULL, 'n'},
-	{"foreground", no_argument, NULL, 'd'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"version", no_argument, NULL, 'V'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"config", required_argument, NULL, 'c'},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"state-dir", required_argument, NULL, OPT_STATE_DIR},
+    {"admin-password-file", required_argument, NULL, OPT_ADMIN_PASSWORD_FILE},
+    {"check", no_argument, NULL, 'n'},
+    {"foreground", no_argument, NULL, 'd'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, 'V'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static void
@@ -127,7 +127,8 @@ main(int argc, char *argv[])
 			break;
 		case OPT_LISTEN:
 			if (nlisten == CONFIG_MAX_LISTEN) {
-				fprintf(stderr, "ghostbmcd: at most %d --listen addresses\n", CONFIG_MAX_LISTEN);
+				fprintf(
+				    stderr, "ghostbmcd: at most %d --listen addresses\n", CONFIG_MAX_LISTEN);
 				return 1;
 			}
 			if (config_parse_addr(optarg, &listen[nlisten]) == -1) {

@@ -51,7 +51,8 @@ cerr(struct ctx *c, int line, const char *fmt, ...)
 	c->nerr++;
 	if (c->errlen == 0 || c->used >= c->errlen - 1)
 		return;
-	n = snprintf(c->err + c->used, c->errlen - c->used, "%s%s:%d: %s", c->used ? "\n" : "", c->name, line, msg);
+	n = snprintf(
+	    c->err + c->used, c->errlen - c->used, "%s%s:%d: %s", c->used ? "\n" : "", c->name, line, msg);
 	if (n > 0)
 		c->used += (size_t)n < c->errlen - c->used ? (size_t)n : c->errlen - c->used - 1;
 }
@@ -63,7 +64,8 @@ scalar(struct ctx *c, struct fy_node *v, int line, const char *key, char *buf, s
 	const char *s;
 	size_t n;
 
-	if (v == NULL || !fy_node_is_scalar(v) || fy_node_is_alias(v) || (s = fy_node_get_scalar(v, &n)) == NULL) {
+	if (v == NULL || !fy_node_is_scalar(v) || fy_node_is_alias(v) ||
+	    (s = fy_node_get_scalar(v, &n)) == NULL) {
 		cerr(c, line, "%s: expected a single value", key);
 		return false;
 	}
@@ -307,7 +309,9 @@ set_kg(struct ctx *c, int line, const char *text)
 	for (i = 0; i < n; i++)
 		zero &= kg[i] == 0;
 	if (zero || kg[0] == 0) {
-		cerr(c, line, "kg: a key that is all zero or starts with a zero byte is ignored by ipmitool; pick another");
+		cerr(c, line,
+		    "kg: a key that is all zero or starts with a zero byte is ignored by ipmitool; pick "
+		    "another");
 		return;
 	}
 	memcpy(c->cfg->bmc.kg, kg, sizeof(kg));
@@ -347,7 +351,8 @@ do_suites(struct ctx *c, struct fy_node *v, int line)
 		if (!number(c, item, l, "cipher_suites", 0, 31, &id))
 			continue;
 		if (id == 0)
-			cerr(c, l, "cipher_suites: suite 0 has no authentication at all and is never offered");
+			cerr(
+			    c, l, "cipher_suites: suite 0 has no authentication at all and is never offered");
 		else if (!(BMC_SUITE_SUPPORTED_MASK & (1u << id)))
 			cerr(c, l, "cipher_suites: suite %lu is not supported (1, 2, 3, 15, 16, 17 are)", id);
 		else
@@ -419,14 +424,15 @@ do_device(struct ctx *c, struct fy_node *m, int line)
 			char tail;
 			if (scalar(c, v, l, key, buf, sizeof(buf))) {
 				if (sscanf(buf, "%u.%u%c", &maj, &min, &tail) != 2 || maj > 127 || min > 99)
-					cerr(c, l, "firmware: expected MAJOR.MINOR (0-127.0-99), not \"%s\"", buf);
+					cerr(c, l, "firmware: expected MAJOR.MINOR (0-127.0-99), not \"%s\"",
+					    buf);
 				else {
 					b->fw_major = (uint8_t)maj;
 					b->fw_minor = (uint8_t)((min / 10) << 4 | (min % 10));
 				}
 			}
 		} else if (strcmp(key, "device_id") != 0 && strcmp(key, "device_revision") != 0 &&
-			   strcmp(key, "manufacturer_id") != 0 && strcmp(key, "product_id") != 0)
+		    strcmp(key, "manufacturer_id") != 0 && strcmp(key, "product_id") != 0)
 			cerr(c, l, "device: unknown key \"%s\"", key);
 	}
 }
@@ -475,13 +481,14 @@ do_bmc(struct ctx *c, struct fy_node *m, int line)
 		} else if (strcmp(key, "system_guid") == 0 || strcmp(key, "device_guid") == 0) {
 			if (scalar(c, v, l, key, buf, sizeof(buf)) &&
 			    bmc_guid_parse(buf, key[0] == 's' ? b->system_guid : b->device_guid) != 0)
-				cerr(c, l, "%s: expected a GUID like 6f1c2a1e-3b4d-4e5f-9a8b-0c1d2e3f4a5b", key);
+				cerr(c, l, "%s: expected a GUID like 6f1c2a1e-3b4d-4e5f-9a8b-0c1d2e3f4a5b",
+				    key);
 		} else if (strcmp(key, "mac") == 0) {
 			unsigned m6[6];
 			char tail;
 			if (scalar(c, v, l, key, buf, sizeof(buf))) {
-				if (sscanf(buf, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m6[0], &m6[1], &m6[2], &m6[3], &m6[4],
-					&m6[5], &tail) != 6)
+				if (sscanf(buf, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m6[0], &m6[1], &m6[2], &m6[3],
+				        &m6[4], &m6[5], &tail) != 6)
 					cerr(c, l, "mac: expected six hex bytes like 02:00:00:00:00:01");
 				else
 					for (x = 0; x < 6; x++)
@@ -644,7 +651,8 @@ do_root(struct ctx *c, struct fy_node *root)
 		else if (strcmp(key, "state_dir") == 0)
 			scalar(c, v, l, key, c->cfg->state_dir, sizeof(c->cfg->state_dir));
 		else if (strcmp(key, "admin_password_file") == 0)
-			scalar(c, v, l, key, c->cfg->admin_password_file, sizeof(c->cfg->admin_password_file));
+			scalar(
+			    c, v, l, key, c->cfg->admin_password_file, sizeof(c->cfg->admin_password_file));
 		else if (strcmp(key, "listen") == 0)
 			do_listen(c, v, l);
 		else if (strcmp(key, "log_level") == 0) {
@@ -656,7 +664,8 @@ do_root(struct ctx *c, struct fy_node *root)
 				else if (strcmp(buf, "warn") == 0 || strcmp(buf, "warning") == 0)
 					c->cfg->log_level = BMC_LOG_WARN;
 				else
-					cerr(c, l, "log_level: expected debug, info or warn, not \"%s\"", buf);
+					cerr(
+					    c, l, "log_level: expected debug, info or warn, not \"%s\"", buf);
 			}
 		} else if (strcmp(key, "bmc") == 0)
 			do_bmc(c, v, l);
@@ -729,7 +738,8 @@ build_file(const struct fy_parse_cfg *pcfg, void *arg)
 }
 
 int
-config_load_string(struct config *cfg, const char *name, const char *text, size_t len, char *err, size_t errlen)
+config_load_string(
+    struct config *cfg, const char *name, const char *text, size_t len, char *err, size_t errlen)
 {
 	struct strarg s = {text, len};
 	return load(cfg, name, build_string, &s, err, errlen);

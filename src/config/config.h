@@ -21,7 +21,7 @@ struct config_user {
 	char password_file[CONFIG_PATH_MAX]; /* first line is the password */
 	char password[BMC_PASSWORD_MAX + 1]; /* inline (discouraged; a warning is logged) */
 	bool has_inline_password;
-	unsigned char privilege;             /* PRIV_USER..PRIV_ADMIN */
+	unsigned char privilege; /* PRIV_USER..PRIV_ADMIN */
 	bool enabled;
 };
 
@@ -30,8 +30,8 @@ struct config {
 	size_t nlisten;
 	char state_dir[CONFIG_PATH_MAX];
 	char admin_password_file[CONFIG_PATH_MAX];
-	int log_level;                        /* enum bmc_log_level */
-	struct bmc_conf bmc;                  /* the instance */
+	int log_level; /* enum bmc_log_level */
+	struct bmc_conf bmc; /* the instance */
 	struct config_user users[CONFIG_MAX_USERS];
 	size_t nusers;
 };
@@ -40,8 +40,8 @@ struct config {
 void config_defaults(struct config *cfg);
 
 /* Parse YAML text into cfg (which holds defaults or earlier values). 0, or -1 with err set. */
-int config_load_string(struct config *cfg, const char *name, const char *text, size_t len, char *err,
-    size_t errlen);
+int config_load_string(
+    struct config *cfg, const char *name, const char *text, size_t len, char *err, size_t errlen);
 int config_load_file(struct config *cfg, const char *path, char *err, size_t errlen);
 
 /* "127.0.0.1:623", "0.0.0.0:623", "[::1]:6230", "::1" (port 623 when omitted). 0 or -1. */

@@ -177,13 +177,15 @@ bmc_new(const struct bmc_env *env, const struct bmc_conf *conf)
 	users_init(bmc);
 	params_defaults(bmc);
 	if (bmc->conf.ipmi15_auth_types & AUTHTYPE_SUPPORTED_MASK)
-		bmc_logf(bmc, BMC_LOG_WARN, "IPMI 1.5 sessions are enabled (auth types%s%s%s): they are weaker than "
+		bmc_logf(bmc, BMC_LOG_WARN,
+		    "IPMI 1.5 sessions are enabled (auth types%s%s%s): they are weaker than "
 		    "RMCP+ and should stay off unless an old client needs them",
 		    bmc->conf.ipmi15_auth_types & (1u << AUTHTYPE_MD5) ? " md5" : "",
 		    bmc->conf.ipmi15_auth_types & (1u << AUTHTYPE_PASSWORD) ? " password" : "",
 		    bmc->conf.ipmi15_auth_types & (1u << AUTHTYPE_NONE) ? " none" : "");
 	if (bmc->conf.suites_enabled & ((1u << 1) | (1u << 15)))
-		bmc_logf(bmc, BMC_LOG_WARN, "cipher suite 1 or 15 is enabled: commands travel without integrity");
+		bmc_logf(
+		    bmc, BMC_LOG_WARN, "cipher suite 1 or 15 is enabled: commands travel without integrity");
 	if (bmc->conf.suites_enabled & ((1u << 2) | (1u << 16)))
 		bmc_logf(bmc, BMC_LOG_WARN, "cipher suite 2 or 16 is enabled: commands travel unencrypted");
 	return bmc;

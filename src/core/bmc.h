@@ -15,16 +15,16 @@
 
 #define BMC_DGRAM_MAX 1500 /* largest datagram we build or accept */
 #define BMC_FX_MAX 8
-#define BMC_MAX_USERS 16     /* user IDs 1..16 */
-#define BMC_NAME_LEN 16      /* IPMI user names: 16 bytes, NUL padded */
-#define BMC_PASSWORD_MAX 20  /* IPMI 2.0 passwords: up to 20 bytes */
+#define BMC_MAX_USERS 16 /* user IDs 1..16 */
+#define BMC_NAME_LEN 16 /* IPMI user names: 16 bytes, NUL padded */
+#define BMC_PASSWORD_MAX 20 /* IPMI 2.0 passwords: up to 20 bytes */
 #define BMC_INSTANCE_NAME_MAX 32
 
 struct bmc;
 
 struct bmc_time {
 	uint64_t mono_ms; /* monotonic, for timeouts */
-	int64_t wall_s;   /* Unix time, for SEL stamps and GUIDs */
+	int64_t wall_s; /* Unix time, for SEL stamps and GUIDs */
 };
 
 /* A peer or local address; ip holds IPv4 in the first 4 bytes when family is 4. */
@@ -52,32 +52,32 @@ struct bmc_env {
 /* Per-instance configuration; config/ fills it, bmc_conf_defaults() seeds it. */
 struct bmc_conf {
 	char name[BMC_INSTANCE_NAME_MAX]; /* instance name, for logs and the CLI */
-	uint8_t system_guid[16];          /* wire order, as Get System GUID returns it */
+	uint8_t system_guid[16]; /* wire order, as Get System GUID returns it */
 	uint8_t device_guid[16];
-	struct bmc_addr lan_addr;         /* the address LAN parameters describe */
-	uint8_t mac[6];                   /* reported in LAN parameter 5 */
+	struct bmc_addr lan_addr; /* the address LAN parameters describe */
+	uint8_t mac[6]; /* reported in LAN parameter 5 */
 
-	uint32_t suites_enabled;          /* bit n = cipher suite n may be used */
-	uint8_t suite_max_priv;           /* default privilege limit for enabled suites */
-	uint8_t channel_priv_limit;       /* LAN channel privilege limit */
+	uint32_t suites_enabled; /* bit n = cipher suite n may be used */
+	uint8_t suite_max_priv; /* default privilege limit for enabled suites */
+	uint8_t channel_priv_limit; /* LAN channel privilege limit */
 
-	uint32_t session_timeout_ms;      /* inactivity timeout of an active session */
-	uint8_t max_sessions;             /* active sessions per instance, <= 63 */
-	uint8_t max_pending;              /* half-open sessions in total */
-	uint8_t max_pending_per_source;   /* half-open sessions per source address */
-	uint32_t pending_timeout_ms;      /* Open Session -> RAKP3 deadline */
+	uint32_t session_timeout_ms; /* inactivity timeout of an active session */
+	uint8_t max_sessions; /* active sessions per instance, <= 63 */
+	uint8_t max_pending; /* half-open sessions in total */
+	uint8_t max_pending_per_source; /* half-open sessions per source address */
+	uint32_t pending_timeout_ms; /* Open Session -> RAKP3 deadline */
 
-	uint8_t ipmi15_auth_types;        /* bit n: IPMI 1.5 auth type n allowed (0 none, 2 MD5,
-					     4 straight password); 0 = no IPMI 1.5 sessions */
-	uint8_t kg[20];                   /* BMC key K_G; all zero = none */
-	uint8_t min_password_len;         /* Set User Password and the CLI refuse shorter */
+	uint8_t ipmi15_auth_types; /* bit n: IPMI 1.5 auth type n allowed (0 none, 2 MD5,
+	                              4 straight password); 0 = no IPMI 1.5 sessions */
+	uint8_t kg[20]; /* BMC key K_G; all zero = none */
+	uint8_t min_password_len; /* Set User Password and the CLI refuse shorter */
 
 	/* Get Device ID */
 	uint8_t device_id;
 	uint8_t device_rev;
-	uint8_t fw_major;                 /* 0..127 */
-	uint8_t fw_minor;                 /* BCD */
-	uint32_t manufacturer_id;         /* 20 bits */
+	uint8_t fw_major; /* 0..127 */
+	uint8_t fw_minor; /* BCD */
+	uint32_t manufacturer_id; /* 20 bits */
 	uint16_t product_id;
 	uint8_t aux_fw_rev[4];
 };
@@ -99,9 +99,9 @@ void bmc_guid_format(const uint8_t wire[16], char text[37]);
  * store with bmc_user_restore() / bmc_param_import().
  */
 enum bmc_fx_kind {
-	FX_SAVE_USER,   /* arg = user ID: persist bmc_user_get(arg) */
-	FX_SAVE_PARAM,  /* arg = enum bmc_param: persist bmc_param_export(arg) */
-	FX_RESET_BMC,   /* arg = 0 cold, 1 warm: reset the instance after the reply */
+	FX_SAVE_USER, /* arg = user ID: persist bmc_user_get(arg) */
+	FX_SAVE_PARAM, /* arg = enum bmc_param: persist bmc_param_export(arg) */
+	FX_RESET_BMC, /* arg = 0 cold, 1 warm: reset the instance after the reply */
 };
 
 struct bmc_fx {
@@ -167,19 +167,19 @@ void bmc_get_status(const struct bmc *bmc, struct bmc_status *st);
 /* ---- users (src/core/users.c) ---- */
 
 struct bmc_user {
-	uint8_t id;                       /* 1..BMC_MAX_USERS */
-	bool defined;                     /* slot holds a user (ID 1 is the anonymous slot) */
-	char name[BMC_NAME_LEN + 1];      /* NUL terminated; wire form is NUL padded */
+	uint8_t id; /* 1..BMC_MAX_USERS */
+	bool defined; /* slot holds a user (ID 1 is the anonymous slot) */
+	char name[BMC_NAME_LEN + 1]; /* NUL terminated; wire form is NUL padded */
 	uint8_t password[BMC_PASSWORD_MAX];
-	uint8_t password_len;             /* 0 = no password */
-	uint8_t password_form;            /* 16 or 20: the form it was set with */
+	uint8_t password_len; /* 0 = no password */
+	uint8_t password_form; /* 16 or 20: the form it was set with */
 	bool enabled;
 	/* access on the LAN channel */
-	uint8_t priv_limit;               /* PRIV_*, or PRIV_NO_ACCESS */
+	uint8_t priv_limit; /* PRIV_*, or PRIV_NO_ACCESS */
 	bool ipmi_messaging;
 	bool link_auth;
 	bool callback_only;
-	uint8_t session_limit;            /* 0 = no limit */
+	uint8_t session_limit; /* 0 = no limit */
 };
 
 const struct bmc_user *bmc_user_get(const struct bmc *bmc, uint8_t id);

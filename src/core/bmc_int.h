@@ -11,10 +11,10 @@
 #include "core/buf.h"
 #include "core/ipmi.h"
 
-#define BMC_MAX_SESSIONS 63   /* session handles are 6 bits */
+#define BMC_MAX_SESSIONS 63 /* session handles are 6 bits */
 #define BMC_MAX_PENDING 64
-#define BMC_MSG_MAX 320       /* an IPMI message: header, up to 255 data bytes, checksum */
-#define RETRY_SLOTS 4         /* remembered replies per session (CHECKLIST 8) */
+#define BMC_MSG_MAX 320 /* an IPMI message: header, up to 255 data bytes, checksum */
+#define RETRY_SLOTS 4 /* remembered replies per session (CHECKLIST 8) */
 #define RETRY_TTL_MS 5000
 
 #define ALWAYS(x) (x)
@@ -24,8 +24,8 @@
 
 enum session_state {
 	SESS_FREE = 0,
-	SESS_OPEN,   /* Open Session answered, waiting for RAKP1 */
-	SESS_RAKP2,  /* RAKP2 sent, waiting for RAKP3 */
+	SESS_OPEN, /* Open Session answered, waiting for RAKP1 */
+	SESS_RAKP2, /* RAKP2 sent, waiting for RAKP3 */
 	SESS_ACTIVE, /* RAKP4 sent with status 00 */
 };
 
@@ -42,40 +42,40 @@ struct session {
 	uint32_t bmc_sid;
 	uint32_t con_sid;
 	struct bmc_addr peer;
-	uint8_t handle;           /* 1..63, for Get Session Info */
+	uint8_t handle; /* 1..63, for Get Session Info */
 
 	/* negotiated at Open Session */
 	uint8_t open_tag;
-	uint8_t open_req_priv;    /* requested maximum privilege (0 = highest) */
-	uint8_t max_priv;         /* granted maximum privilege */
+	uint8_t open_req_priv; /* requested maximum privilege (0 = highest) */
+	uint8_t max_priv; /* granted maximum privilege */
 	uint8_t suite;
 	uint8_t auth_alg, integ_alg, conf_alg;
 
 	/* RAKP */
-	uint8_t role;             /* RAKP1 byte 24, whole: it goes into every HMAC */
+	uint8_t role; /* RAKP1 byte 24, whole: it goes into every HMAC */
 	uint8_t ulen;
 	uint8_t uname[BMC_NAME_LEN];
-	uint8_t uid;              /* 0 when the name matched no usable user */
-	bool fake;                /* answering with a decoy RAKP2 (unknown/disabled user) */
+	uint8_t uid; /* 0 when the name matched no usable user */
+	bool fake; /* answering with a decoy RAKP2 (unknown/disabled user) */
 	uint8_t rm[16], rc[16];
 	uint8_t kuid[20];
 	uint8_t rakp1_digest[32]; /* to recognise a retransmitted RAKP1 */
 	uint8_t sik[32];
 	uint8_t k1[32];
 	uint8_t k2[32];
-	uint8_t keylen;           /* 20 (SHA-1) or 32 (SHA-256) */
+	uint8_t keylen; /* 20 (SHA-1) or 32 (SHA-256) */
 
 	/* IPMI 1.5 (lan15.c) */
 	bool v15;
-	uint8_t auth_type;        /* AUTHTYPE_* of the session */
+	uint8_t auth_type; /* AUTHTYPE_* of the session */
 	uint8_t challenge[16];
 
 	/* active */
-	uint8_t priv;             /* operating privilege */
+	uint8_t priv; /* operating privilege */
 	uint64_t created_ms, last_ms;
-	uint32_t out_seq;         /* last sequence number sent */
-	uint32_t in_high;         /* highest sequence number accepted */
-	uint32_t in_seen;         /* bit i: in_high - i was accepted */
+	uint32_t out_seq; /* last sequence number sent */
+	uint32_t in_high; /* highest sequence number accepted */
+	uint32_t in_seen; /* bit i: in_high - i was accepted */
 	bool in_any;
 	unsigned retry_next;
 	struct retry_entry retry[RETRY_SLOTS];
@@ -102,8 +102,8 @@ uint8_t session_free_handle(struct bmc *bmc);
 void session_wipe_keys(struct session *s);
 /* Retry cache (CHECKLIST 8): a retransmitted request gets the stored reply. */
 uint32_t session_rq_hash(const uint8_t *p, size_t n);
-struct retry_entry *session_retry_find(struct session *s, uint8_t rq_seq, uint8_t netfn, uint8_t cmd, uint32_t hash,
-    uint64_t now_ms);
+struct retry_entry *session_retry_find(
+    struct session *s, uint8_t rq_seq, uint8_t netfn, uint8_t cmd, uint32_t hash, uint64_t now_ms);
 void session_retry_store(struct session *s, uint8_t rq_seq, uint8_t netfn, uint8_t cmd, uint32_t hash,
     uint64_t now_ms, const uint8_t *rsp, size_t n);
 bool addr_equal(const struct bmc_addr *a, const struct bmc_addr *b);
@@ -112,39 +112,39 @@ const char *addr_str(const struct bmc_addr *a, char *buf, size_t len);
 /* ---- persisted parameters (params.c; IPMI layouts in cmd_transport.c) ---- */
 
 struct lan_params {
-	uint8_t auth_enables[5];   /* param 2: callback, user, operator, admin, OEM */
-	uint8_t ip[4];             /* param 3; all zero = derived from the listen address */
+	uint8_t auth_enables[5]; /* param 2: callback, user, operator, admin, OEM */
+	uint8_t ip[4]; /* param 3; all zero = derived from the listen address */
 	bool ip_set;
-	uint8_t ip_source;         /* param 4 */
-	uint8_t netmask[4];        /* param 6 */
+	uint8_t ip_source; /* param 4 */
+	uint8_t netmask[4]; /* param 6 */
 	bool netmask_set;
-	uint8_t ip_header[3];      /* param 7: TTL, flags, TOS */
-	uint8_t arp;               /* param 10 */
-	uint8_t garp_interval;     /* param 11 */
-	uint8_t gateway[4];        /* param 12 */
-	uint8_t gateway_mac[6];    /* param 13 */
+	uint8_t ip_header[3]; /* param 7: TTL, flags, TOS */
+	uint8_t arp; /* param 10 */
+	uint8_t garp_interval; /* param 11 */
+	uint8_t gateway[4]; /* param 12 */
+	uint8_t gateway_mac[6]; /* param 13 */
 	uint8_t backup_gateway[4]; /* param 14 */
 	uint8_t backup_gateway_mac[6];
-	uint8_t community[18];     /* param 16 */
-	uint16_t vlan_id;          /* param 20: bit 15 enable, 11:0 ID */
-	uint8_t vlan_priority;     /* param 21 */
-	uint8_t cipher_priv[16];   /* param 24: max privilege per entry of param 23 */
-	uint8_t bad_password[6];   /* param 26 */
-	uint8_t set_in_progress;   /* param 0: volatile */
+	uint8_t community[18]; /* param 16 */
+	uint16_t vlan_id; /* param 20: bit 15 enable, 11:0 ID */
+	uint8_t vlan_priority; /* param 21 */
+	uint8_t cipher_priv[16]; /* param 24: max privilege per entry of param 23 */
+	uint8_t bad_password[6]; /* param 26 */
+	uint8_t set_in_progress; /* param 0: volatile */
 	uint64_t set_in_progress_ms;
 };
 
 struct channel_access {
-	uint8_t access;    /* Get Channel Access byte 1 (non-volatile) */
-	uint8_t priv;      /* channel privilege limit */
-	uint8_t v_access;  /* volatile copies */
+	uint8_t access; /* Get Channel Access byte 1 (non-volatile) */
+	uint8_t priv; /* channel privilege limit */
+	uint8_t v_access; /* volatile copies */
 	uint8_t v_priv;
 };
 
 struct bmc_params {
 	struct lan_params lan;
 	struct channel_access chan;
-	uint8_t global_enables;    /* Get BMC Global Enables */
+	uint8_t global_enables; /* Get BMC Global Enables */
 	uint8_t kg[20];
 };
 
@@ -194,7 +194,7 @@ struct bmc {
 	struct bmc_user users[BMC_MAX_USERS + 1]; /* index = user ID; 0 unused */
 	struct user_lockout lockout[BMC_MAX_USERS + 1];
 	struct session *sessions[BMC_MAX_SESSIONS + BMC_MAX_PENDING];
-	uint32_t last_sids[8];                    /* recently used BMC session IDs */
+	uint32_t last_sids[8]; /* recently used BMC session IDs */
 	unsigned last_sid_next;
 	struct bmc_stats stats;
 	bool guid_generated; /* no GUID was configured: the stored one wins */
@@ -211,14 +211,14 @@ struct cmd_ctx {
 	struct bmc *bmc;
 	const struct bmc_addr *src; /* where the request came from */
 	const struct bmc_time *now;
-	struct session *sess;      /* NULL before a session exists */
-	uint8_t channel;           /* the channel the request came in on */
-	uint8_t priv;              /* operating privilege; PRIV_NONE pre-session */
+	struct session *sess; /* NULL before a session exists */
+	uint8_t channel; /* the channel the request came in on */
+	uint8_t priv; /* operating privilege; PRIV_NONE pre-session */
 	uint8_t netfn, cmd;
-	struct bmc_out *out;       /* effects go here */
-	bool durable;              /* an effect must commit before the reply is sent */
-	bool after_reply_reset;    /* Cold/Warm Reset */
-	bool close_session;        /* Close Session: drop the session after replying */
+	struct bmc_out *out; /* effects go here */
+	bool durable; /* an effect must commit before the reply is sent */
+	bool after_reply_reset; /* Cold/Warm Reset */
+	bool close_session; /* Close Session: drop the session after replying */
 	struct session *close_target;
 };
 
@@ -226,7 +226,7 @@ typedef uint8_t cmd_handler_fn(struct cmd_ctx *ctx, struct buf *rq, struct wbuf 
 
 struct cmd_desc {
 	uint8_t netfn, cmd;
-	uint8_t min_priv;        /* CHECKLIST 10; PRIV_NONE = allowed pre-session */
+	uint8_t min_priv; /* CHECKLIST 10; PRIV_NONE = allowed pre-session */
 	uint8_t min_len, max_len; /* request data after the cmd byte */
 	cmd_handler_fn *handler; /* returns a completion code */
 };

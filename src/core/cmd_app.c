@@ -25,7 +25,7 @@ cmd_get_device_id(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 	(void)rq;
 	wbuf_put_u8(rs, c->device_id);
 	wbuf_put_u8(rs, c->device_rev & 0x0f); /* bit 7 = 0: use the SDR repository */
-	wbuf_put_u8(rs, c->fw_major & 0x7f);   /* bit 7 = 0: normal operation */
+	wbuf_put_u8(rs, c->fw_major & 0x7f); /* bit 7 = 0: normal operation */
 	wbuf_put_u8(rs, c->fw_minor);
 	wbuf_put_u8(rs, 0x02); /* IPMI 2.0 */
 	wbuf_put_u8(rs, DEVICE_SUPPORT);
@@ -138,9 +138,9 @@ cmd_get_channel_auth_caps(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 	 * those enabled for the requested privilege (LAN parameter 2).  Only
 	 * non-null user names; no null user, no anonymous login.
 	 */
-	auth15 = bmc->conf.ipmi15_auth_types ? bmc->params.lan.auth_enables[priv - 1] & AUTHTYPE_SUPPORTED_MASK &
-						   bmc->conf.ipmi15_auth_types
-					     : 0;
+	auth15 = bmc->conf.ipmi15_auth_types
+	    ? bmc->params.lan.auth_enables[priv - 1] & AUTHTYPE_SUPPORTED_MASK & bmc->conf.ipmi15_auth_types
+	    : 0;
 	if (params_kg_set(bmc))
 		status |= 0x20;
 	status |= 0x04;
@@ -366,7 +366,9 @@ cipher_suite_stream(const struct bmc *bmc, bool by_suite, uint8_t *out, size_t c
 		if (params_suite_priv(bmc, (uint8_t)id) == 0)
 			continue;
 		a = id >= 15 ? AUTH_HMAC_SHA256 : AUTH_HMAC_SHA1;
-		g = (id == 1 || id == 15) ? INTEG_NONE : id >= 15 ? INTEG_HMAC_SHA256_128 : INTEG_HMAC_SHA1_96;
+		g = (id == 1 || id == 15) ? INTEG_NONE
+		    : id >= 15            ? INTEG_HMAC_SHA256_128
+		                          : INTEG_HMAC_SHA1_96;
 		c = (id == 3 || id == 17) ? CONF_AES_CBC_128 : CONF_NONE;
 		if (by_suite) {
 			rec[m++] = 0xc0;

@@ -174,7 +174,8 @@ cmd_get_lan_config(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 		/* byte 1 reserved, then one nibble per entry, low nibble first */
 		wbuf_put_u8(rs, 0x00);
 		for (i = 0; i < 16; i += 2)
-			wbuf_put_u8(rs, (uint8_t)((l->cipher_priv[i] & 0x0f) | (l->cipher_priv[i + 1] & 0x0f) << 4));
+			wbuf_put_u8(
+			    rs, (uint8_t)((l->cipher_priv[i] & 0x0f) | (l->cipher_priv[i + 1] & 0x0f) << 4));
 		break;
 	case LP_BAD_PASSWORD:
 		wbuf_put_bytes(rs, l->bad_password, sizeof(l->bad_password));
@@ -255,9 +256,9 @@ set_cipher_priv(struct cmd_ctx *ctx, const uint8_t *d)
 	for (i = 0; i < n; i++) {
 		if (want[i] != 0 && bmc->params.lan.cipher_priv[i] == 0)
 			bmc_logf(bmc, BMC_LOG_WARN, "cipher suite %u enabled over IPMI%s", ids[i],
-			    (ids[i] == 1 || ids[i] == 15)   ? ": it has no integrity protection"
-			    : (ids[i] == 2 || ids[i] == 16) ? ": it has no encryption"
-							    : "");
+			    (ids[i] == 1 || ids[i] == 15)       ? ": it has no integrity protection"
+			        : (ids[i] == 2 || ids[i] == 16) ? ": it has no encryption"
+			                                        : "");
 		bmc->params.lan.cipher_priv[i] = want[i];
 	}
 	ctx_persist(ctx, FX_SAVE_PARAM, BMC_PARAM_LAN_CIPHER_PRIV);

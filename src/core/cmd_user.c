@@ -52,8 +52,8 @@ cmd_get_user_access(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 
 	if (!user_channel_ok(ctx, ch) || u == NULL)
 		return CC_INVALID_FIELD;
-	access = (uint8_t)((u->callback_only ? 0x40 : 0) | (u->link_auth ? 0x20 : 0) | (u->ipmi_messaging ? 0x10 : 0) |
-			   (u->priv_limit & 0x0f));
+	access = (uint8_t)((u->callback_only ? 0x40 : 0) | (u->link_auth ? 0x20 : 0) |
+	    (u->ipmi_messaging ? 0x10 : 0) | (u->priv_limit & 0x0f));
 	wbuf_put_u8(rs, BMC_MAX_USERS);
 	/* bits 7:6: 01b enabled, 10b disabled (of this user); 5:0: enabled users */
 	wbuf_put_u8(rs, (uint8_t)((u->enabled ? 0x40 : 0x80) | (bmc_user_count(ctx->bmc, true) & 0x3f)));
@@ -173,7 +173,7 @@ cmd_set_user_password(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 
 		memcpy(have, u->password, u->password_len);
 		same = u->password_len > 0 && crypto_equal(have, pw, form) &&
-		       (form == 20 || u->password_len <= 16);
+		    (form == 20 || u->password_len <= 16);
 		crypto_wipe(have, sizeof(have));
 		crypto_wipe(pw, sizeof(pw));
 		if (!same)

@@ -125,8 +125,8 @@ crypto_hmac_integ(uint8_t integ_alg, const uint8_t *k1, size_t k1len, const void
 }
 
 int
-crypto_aes_cbc(bool encrypt, const uint8_t key[16], const uint8_t iv[16], const uint8_t *in, size_t len,
-    uint8_t *out)
+crypto_aes_cbc(
+    bool encrypt, const uint8_t key[16], const uint8_t iv[16], const uint8_t *in, size_t len, uint8_t *out)
 {
 	EVP_CIPHER_CTX *ctx;
 	int n1 = 0, n2 = 0, ok;
@@ -136,8 +136,8 @@ crypto_aes_cbc(bool encrypt, const uint8_t key[16], const uint8_t iv[16], const 
 	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
 		return -1;
 	ok = EVP_CipherInit_ex(ctx, EVP_aes_128_cbc(), NULL, key, iv, encrypt ? 1 : 0) &&
-	     EVP_CIPHER_CTX_set_padding(ctx, 0) && EVP_CipherUpdate(ctx, out, &n1, in, (int)len) &&
-	     EVP_CipherFinal_ex(ctx, out + n1, &n2);
+	    EVP_CIPHER_CTX_set_padding(ctx, 0) && EVP_CipherUpdate(ctx, out, &n1, in, (int)len) &&
+	    EVP_CipherFinal_ex(ctx, out + n1, &n2);
 	EVP_CIPHER_CTX_free(ctx);
 	return ok && (size_t)(n1 + n2) == len ? 0 : -1;
 }

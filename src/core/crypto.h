@@ -35,8 +35,8 @@ size_t crypto_hmac_integ(uint8_t integ_alg, const uint8_t *k1, size_t k1len, con
     uint8_t out[CRYPTO_MAX_DIGEST]);
 
 /* AES-128-CBC without OpenSSL padding; len must be a multiple of 16. 0 or -1. */
-int crypto_aes_cbc(bool encrypt, const uint8_t key[16], const uint8_t iv[16], const uint8_t *in, size_t len,
-    uint8_t *out);
+int crypto_aes_cbc(
+    bool encrypt, const uint8_t key[16], const uint8_t iv[16], const uint8_t *in, size_t len, uint8_t *out);
 
 /* MD5 over a gather list (IPMI 1.5 auth type MD5 only). 0 or -1. */
 int crypto_md5(const struct iov_c *v, size_t n, uint8_t out[16]);

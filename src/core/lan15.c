@@ -20,7 +20,7 @@ bool
 lan15_auth_allowed(const struct bmc *bmc, uint8_t type)
 {
 	return type < 8 && (AUTHTYPE_SUPPORTED_MASK & (1u << type)) &&
-	       (bmc->conf.ipmi15_auth_types & (1u << type));
+	    (bmc->conf.ipmi15_auth_types & (1u << type));
 }
 
 /* The 16-byte key of a 1.5 session: the password in its 16-byte form. */
@@ -114,7 +114,8 @@ lan15_activate(struct bmc *bmc, const struct bmc_time *now, struct session *s, u
 	size_t n = 0;
 	char a[64];
 
-	if (msg_decode_request(msg, mlen, &rq) != 0 || rq.netfn != NETFN_APP || rq.cmd != CMD_ACTIVATE_SESSION)
+	if (msg_decode_request(msg, mlen, &rq) != 0 || rq.netfn != NETFN_APP ||
+	    rq.cmd != CMD_ACTIVATE_SESSION)
 		return;
 	b = BUF_INIT(rq.data, rq.len);
 	type = buf_get_u8(&b) & 0x0f;
@@ -130,11 +131,12 @@ lan15_activate(struct bmc *bmc, const struct bmc_time *now, struct session *s, u
 	else if (out_seq == 0)
 		cc = 0x85; /* invalid session sequence number */
 	else if (priv < PRIV_CALLBACK || priv > PRIV_OEM || u == NULL || priv > u->priv_limit ||
-		 priv > bmc->params.chan.v_priv)
+	    priv > bmc->params.chan.v_priv)
 		cc = 0x86; /* requested privilege exceeds the limit */
 	else if (!(bmc->params.lan.auth_enables[priv - 1] & (1u << type)))
 		cc = CC_INVALID_FIELD;
-	else if (session_count(bmc, SESS_ACTIVE) >= bmc->conf.max_sessions || (h = session_free_handle(bmc)) == 0)
+	else if (session_count(bmc, SESS_ACTIVE) >= bmc->conf.max_sessions ||
+	    (h = session_free_handle(bmc)) == 0)
 		cc = 0x81; /* no session slot */
 
 	rsp[n++] = rq.rq_sa;
@@ -173,13 +175,14 @@ lan15_activate(struct bmc *bmc, const struct bmc_time *now, struct session *s, u
 		s->out_seq = out_seq; /* the reply below uses out_seq itself */
 		s->last_ms = now->mono_ms;
 		users_login_ok(bmc, s->uid);
-		bmc_logf(bmc, BMC_LOG_INFO, "session 0x%08x %s: IPMI 1.5 session opened for user \"%.*s\" (auth type %u)",
-		    s->bmc_sid, addr_str(&s->peer, a, sizeof(a)), s->ulen, (const char *)s->uname, type);
+		bmc_logf(bmc, BMC_LOG_INFO,
+		    "session 0x%08x %s: IPMI 1.5 session opened for user \"%.*s\" (auth type %u)", s->bmc_sid,
+		    addr_str(&s->peer, a, sizeof(a)), s->ulen, (const char *)s->uname, type);
 	}
 	rsp[n] = msg_checksum(rsp + 3, n - 3);
 	n++;
-	out->reply_len = lan15_wrap(ptype, s->bmc_sid, out_seq ? out_seq : seq,
-	    session_pw16(s), rsp, n, out->reply, sizeof(out->reply));
+	out->reply_len = lan15_wrap(ptype, s->bmc_sid, out_seq ? out_seq : seq, session_pw16(s), rsp, n,
+	    out->reply, sizeof(out->reply));
 	if (cc != CC_OK)
 		session_free(bmc, s);
 }
@@ -217,7 +220,8 @@ lan15_handle(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr 
 		ctx_init(&ctx, bmc, now, src, out);
 		n = msg_serve(&ctx, msg, mlen, rsp, sizeof(rsp));
 		if (n > 0)
-			out->reply_len = lan15_wrap(AUTHTYPE_NONE, 0, 0, NULL, rsp, n, out->reply, sizeof(out->reply));
+			out->reply_len =
+			    lan15_wrap(AUTHTYPE_NONE, 0, 0, NULL, rsp, n, out->reply, sizeof(out->reply));
 		return;
 	}
 
@@ -227,7 +231,8 @@ lan15_handle(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr 
 	if (type == AUTHTYPE_NONE ? !lan15_auth_allowed(bmc, AUTHTYPE_NONE) : wire_code == NULL)
 		return;
 	if (type != AUTHTYPE_NONE &&
-	    (!auth15_code(type, session_pw16(s), sid, seq, msg, mlen, want) || !crypto_equal(want, wire_code, 16))) {
+	    (!auth15_code(type, session_pw16(s), sid, seq, msg, mlen, want) ||
+	        !crypto_equal(want, wire_code, 16))) {
 		if (s->state != SESS_ACTIVE)
 			abandon_failed(bmc, s, now->mono_ms);
 		return;
@@ -248,8 +253,8 @@ lan15_handle(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr 
 		return;
 	hash = session_rq_hash(rq.data, rq.len);
 	if ((e = session_retry_find(s, rq.rq_seq, rq.netfn, rq.cmd, hash, now->mono_ms)) != NULL) {
-		out->reply_len = lan15_wrap(s->auth_type, s->bmc_sid, session_next_out_seq(s), session_pw16(s),
-		    e->reply, e->len, out->reply, sizeof(out->reply));
+		out->reply_len = lan15_wrap(s->auth_type, s->bmc_sid, session_next_out_seq(s),
+		    session_pw16(s), e->reply, e->len, out->reply, sizeof(out->reply));
 		return;
 	}
 	ctx_init(&ctx, bmc, now, src, out);
@@ -260,10 +265,10 @@ lan15_handle(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr 
 		return;
 	session_retry_store(s, rq.rq_seq, rq.netfn, rq.cmd, hash, now->mono_ms, rsp, n);
 	if (ctx.durable && (nf = msg_fail_reply(rsp, n, fail)) != 0)
-		out->reply_fail_len = lan15_wrap(s->auth_type, s->bmc_sid, session_next_out_seq(s), session_pw16(s),
-		    fail, nf, out->reply_fail, sizeof(out->reply_fail));
-	out->reply_len = lan15_wrap(s->auth_type, s->bmc_sid, session_next_out_seq(s), session_pw16(s), rsp, n,
-	    out->reply, sizeof(out->reply));
+		out->reply_fail_len = lan15_wrap(s->auth_type, s->bmc_sid, session_next_out_seq(s),
+		    session_pw16(s), fail, nf, out->reply_fail, sizeof(out->reply_fail));
+	out->reply_len = lan15_wrap(s->auth_type, s->bmc_sid, session_next_out_seq(s), session_pw16(s), rsp,
+	    n, out->reply, sizeof(out->reply));
 	if (ctx.close_target != NULL)
 		session_free(bmc, ctx.close_target);
 }
@@ -290,8 +295,9 @@ lan15_challenge(struct cmd_ctx *ctx, uint8_t type, const uint8_t name[16], struc
 	u = uid ? bmc_user_get(bmc, uid) : NULL;
 	s->uid = uid;
 	/* 20-byte passwords have no 1.5 form: such a user cannot use 1.5. */
-	s->fake = u == NULL || !u->enabled || u->password_len == 0 || u->password_len > 16 || !u->ipmi_messaging ||
-		  u->priv_limit == PRIV_NO_ACCESS || users_locked(bmc, uid, ctx->now->mono_ms);
+	s->fake = u == NULL || !u->enabled || u->password_len == 0 || u->password_len > 16 ||
+	    !u->ipmi_messaging || u->priv_limit == PRIV_NO_ACCESS ||
+	    users_locked(bmc, uid, ctx->now->mono_ms);
 	memset(s->kuid, 0, sizeof(s->kuid));
 	if (s->fake)
 		bmc_rand(bmc, s->kuid, 16);

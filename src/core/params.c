@@ -43,7 +43,8 @@ params_defaults(struct bmc *bmc)
 	p->lan.arp = 0x02;
 	memcpy(p->lan.community, "public", 6);
 	for (i = 0; i < NSUITES; i++)
-		p->lan.cipher_priv[i] = (c->suites_enabled & (1u << supported_suites[i])) ? c->suite_max_priv : 0;
+		p->lan.cipher_priv[i] =
+		    (c->suites_enabled & (1u << supported_suites[i])) ? c->suite_max_priv : 0;
 	/* Audit events on; lock a user out for 60 s after 5 failures within 60 s. */
 	p->lan.bad_password[0] = 0x01;
 	p->lan.bad_password[1] = 5;
@@ -100,7 +101,10 @@ struct param_desc {
 	size_t len;
 };
 
-#define P(key, field) {key, offsetof(struct bmc, field), sizeof(((struct bmc *)0)->field)}
+#define P(key, field)                                                                                        \
+	{                                                                                                    \
+		key, offsetof(struct bmc, field), sizeof(((struct bmc *)0)->field)                           \
+	}
 static const struct param_desc param_descs[BMC_PARAM_COUNT] = {
     [BMC_PARAM_CHANNEL_ACCESS] = {"channel.1.access", offsetof(struct bmc, params.chan), 2},
     [BMC_PARAM_GLOBAL_ENABLES] = P("bmc.global_enables", params.global_enables),

@@ -39,8 +39,12 @@ static int
 suite_choose(const struct bmc *bmc, uint8_t a, uint8_t i, uint8_t c)
 {
 	static const uint8_t pref[] = {17, 3, 16, 2, 15, 1};
-	static const uint8_t algs[18][3] = {
-	    [1] = {1, 0, 0}, [2] = {1, 1, 0}, [3] = {1, 1, 1}, [15] = {3, 0, 0}, [16] = {3, 4, 0}, [17] = {3, 4, 1}};
+	static const uint8_t algs[18][3] = {[1] = {1, 0, 0},
+	    [2] = {1, 1, 0},
+	    [3] = {1, 1, 1},
+	    [15] = {3, 0, 0},
+	    [16] = {3, 4, 0},
+	    [17] = {3, 4, 1}};
 	size_t k;
 
 	for (k = 0; k < sizeof(pref); k++) {
@@ -123,8 +127,8 @@ open_session_reply(struct wbuf *rs, const struct session *s)
 }
 
 void
-rakp_open_session(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src, struct buf *b,
-    struct wbuf *rs)
+rakp_open_session(
+    struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src, struct buf *b, struct wbuf *rs)
 {
 	uint8_t tag, req_priv, a, i, c, lim;
 	uint32_t con_sid;
@@ -173,8 +177,8 @@ rakp_open_session(struct bmc *bmc, const struct bmc_time *now, const struct bmc_
 		open_session_error(rs, tag, RMCPP_INVALID_ROLE, con_sid);
 		return;
 	}
-	if (session_count(bmc, SESS_ACTIVE) >= bmc->conf.max_sessions || !session_make_room(bmc, src, now->mono_ms) ||
-	    (s = session_new(bmc, src, now->mono_ms)) == NULL) {
+	if (session_count(bmc, SESS_ACTIVE) >= bmc->conf.max_sessions ||
+	    !session_make_room(bmc, src, now->mono_ms) || (s = session_new(bmc, src, now->mono_ms)) == NULL) {
 		open_session_error(rs, tag, RMCPP_NO_RESOURCES, con_sid);
 		return;
 	}
@@ -269,10 +273,11 @@ rakp_derive_keys(struct session *s, const uint8_t *kg, size_t kglen)
 }
 
 void
-rakp_rakp1(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src, struct buf *b,
-    struct wbuf *rs)
+rakp_rakp1(
+    struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src, struct buf *b, struct wbuf *rs)
 {
-	uint8_t tag, rm[16], role, ulen, name[BMC_NAME_LEN], digest[CRYPTO_MAX_DIGEST], code[CRYPTO_MAX_DIGEST];
+	uint8_t tag, rm[16], role, ulen, name[BMC_NAME_LEN], digest[CRYPTO_MAX_DIGEST],
+	    code[CRYPTO_MAX_DIGEST];
 	const struct bmc_user *u;
 	struct session *s;
 	struct iov_c v;
@@ -328,7 +333,7 @@ rakp_rakp1(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *s
 		u = uid ? bmc_user_get(bmc, uid) : NULL;
 		s->uid = uid;
 		s->fake = u == NULL || !u->enabled || u->password_len == 0 || !u->ipmi_messaging ||
-			  u->priv_limit == PRIV_NO_ACCESS || users_locked(bmc, uid, now->mono_ms);
+		    u->priv_limit == PRIV_NO_ACCESS || users_locked(bmc, uid, now->mono_ms);
 		if (!s->fake && priv > u->priv_limit) {
 			/* A real user asking above their limit: say so (FreeIPMI explains it). */
 			session_free(bmc, s);
@@ -379,8 +384,8 @@ rakp4_reply(struct bmc *bmc, const struct session *s, uint8_t tag, struct wbuf *
 }
 
 void
-rakp_rakp3(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src, struct buf *b,
-    struct wbuf *rs)
+rakp_rakp3(
+    struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src, struct buf *b, struct wbuf *rs)
 {
 	uint8_t tag, status, want[CRYPTO_MAX_DIGEST];
 	const uint8_t *code;
@@ -428,7 +433,8 @@ rakp_rakp3(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *s
 		rakp4_reply(bmc, s, tag, rs); /* RAKP4 was lost: same answer again */
 		return;
 	}
-	if (session_count(bmc, SESS_ACTIVE) >= bmc->conf.max_sessions || (h = session_free_handle(bmc)) == 0) {
+	if (session_count(bmc, SESS_ACTIVE) >= bmc->conf.max_sessions ||
+	    (h = session_free_handle(bmc)) == 0) {
 		rakp_error(rs, tag, RMCPP_NO_RESOURCES, s->con_sid);
 		session_free(bmc, s);
 		return;
@@ -444,7 +450,8 @@ rakp_rakp3(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *s
 	s->priv = s->max_priv < PRIV_USER ? s->max_priv : PRIV_USER;
 	s->last_ms = now->mono_ms;
 	users_login_ok(bmc, s->uid);
-	bmc_logf(bmc, BMC_LOG_INFO, "session 0x%08x %s: opened for user \"%.*s\" (suite %u, max privilege %u)",
-	    s->bmc_sid, addr_str(src, a, sizeof(a)), s->ulen, (const char *)s->uname, s->suite, s->max_priv);
+	bmc_logf(bmc, BMC_LOG_INFO,
+	    "session 0x%08x %s: opened for user \"%.*s\" (suite %u, max privilege %u)", s->bmc_sid,
+	    addr_str(src, a, sizeof(a)), s->ulen, (const char *)s->uname, s->suite, s->max_priv);
 	rakp4_reply(bmc, s, tag, rs);
 }

@@ -14,12 +14,12 @@
 #define SESSION_HDR_LEN 12 /* auth type .. payload length */
 
 struct rmcpp_hdr {
-	uint8_t ptype;   /* whole byte */
+	uint8_t ptype; /* whole byte */
 	uint32_t sid;
 	uint32_t seq;
 	uint16_t plen;
 	const uint8_t *payload;
-	size_t hdr_off;  /* offset of the auth type byte in the packet */
+	size_t hdr_off; /* offset of the auth type byte in the packet */
 };
 
 /*
@@ -111,8 +111,8 @@ rmcpp_check_integrity(const struct session *s, const uint8_t *pkt, size_t len, c
 	for (i = 0; i < padn; i++)
 		if (pkt[pay_end + i] != 0xff)
 			return false;
-	if (crypto_hmac_integ(s->integ_alg, s->k1, s->keylen, pkt + h->hdr_off, len - clen - h->hdr_off, code) !=
-	    clen)
+	if (crypto_hmac_integ(
+	        s->integ_alg, s->k1, s->keylen, pkt + h->hdr_off, len - clen - h->hdr_off, code) != clen)
 		return false;
 	return crypto_equal(code, pkt + len - clen, clen);
 }
@@ -153,7 +153,8 @@ serve_session_ipmi(struct bmc *bmc, const struct bmc_time *now, struct session *
 		return;
 	hash = session_rq_hash(rq.data, rq.len);
 	if ((e = session_retry_find(s, rq.rq_seq, rq.netfn, rq.cmd, hash, now->mono_ms)) != NULL) {
-		out->reply_len = rmcpp_wrap(bmc, s, PAYLOAD_IPMI, e->reply, e->len, out->reply, sizeof(out->reply));
+		out->reply_len =
+		    rmcpp_wrap(bmc, s, PAYLOAD_IPMI, e->reply, e->len, out->reply, sizeof(out->reply));
 		return;
 	}
 	memset(&ctx, 0, sizeof(ctx));
@@ -169,8 +170,8 @@ serve_session_ipmi(struct bmc *bmc, const struct bmc_time *now, struct session *
 		return;
 	session_retry_store(s, rq.rq_seq, rq.netfn, rq.cmd, hash, now->mono_ms, rsp, n);
 	if (ctx.durable && (nf = msg_fail_reply(rsp, n, fail)) != 0)
-		out->reply_fail_len = rmcpp_wrap(bmc, s, PAYLOAD_IPMI, fail, nf, out->reply_fail,
-		    sizeof(out->reply_fail));
+		out->reply_fail_len =
+		    rmcpp_wrap(bmc, s, PAYLOAD_IPMI, fail, nf, out->reply_fail, sizeof(out->reply_fail));
 	out->reply_len = rmcpp_wrap(bmc, s, PAYLOAD_IPMI, rsp, n, out->reply, sizeof(out->reply));
 	/* Close Session: the reply goes out sealed with the keys, then they die. */
 	if (ctx.close_target != NULL)
@@ -178,8 +179,8 @@ serve_session_ipmi(struct bmc *bmc, const struct bmc_time *now, struct session *
 }
 
 static void
-serve_sessionless(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src, const struct rmcpp_hdr *h,
-    struct bmc_out *out)
+serve_sessionless(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src,
+    const struct rmcpp_hdr *h, struct bmc_out *out)
 {
 	uint8_t rsp[BMC_MSG_MAX];
 	struct wbuf w = WBUF_INIT(rsp, sizeof(rsp));

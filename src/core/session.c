@@ -35,8 +35,8 @@ addr_str(const struct bmc_addr *a, char *buf, size_t len)
 	} else {
 		const uint8_t *p = a->ip;
 		snprintf(buf, len, "[%x:%x:%x:%x:%x:%x:%x:%x]:%u", p[0] << 8 | p[1], p[2] << 8 | p[3],
-		    p[4] << 8 | p[5], p[6] << 8 | p[7], p[8] << 8 | p[9], p[10] << 8 | p[11], p[12] << 8 | p[13],
-		    p[14] << 8 | p[15], a->port);
+		    p[4] << 8 | p[5], p[6] << 8 | p[7], p[8] << 8 | p[9], p[10] << 8 | p[11],
+		    p[12] << 8 | p[13], p[14] << 8 | p[15], a->port);
 	}
 	return buf;
 }
@@ -114,7 +114,8 @@ session_free(struct bmc *bmc, struct session *s)
 	for (i = 0; i < NSLOTS; i++)
 		if (bmc->sessions[i] == s)
 			bmc->sessions[i] = NULL;
-	bmc->last_sids[bmc->last_sid_next++ % (sizeof(bmc->last_sids) / sizeof(bmc->last_sids[0]))] = s->bmc_sid;
+	bmc->last_sids[bmc->last_sid_next++ % (sizeof(bmc->last_sids) / sizeof(bmc->last_sids[0]))] =
+	    s->bmc_sid;
 	session_wipe_keys(s);
 	crypto_wipe(s, sizeof(*s));
 	free(s);
@@ -284,7 +285,8 @@ session_rq_hash(const uint8_t *p, size_t n)
  * kept, so a request repeated 64 rqSeqs later is new, not a retry.
  */
 struct retry_entry *
-session_retry_find(struct session *s, uint8_t rq_seq, uint8_t netfn, uint8_t cmd, uint32_t hash, uint64_t now_ms)
+session_retry_find(
+    struct session *s, uint8_t rq_seq, uint8_t netfn, uint8_t cmd, uint32_t hash, uint64_t now_ms)
 {
 	size_t i;
 
@@ -298,8 +300,8 @@ session_retry_find(struct session *s, uint8_t rq_seq, uint8_t netfn, uint8_t cmd
 }
 
 void
-session_retry_store(struct session *s, uint8_t rq_seq, uint8_t netfn, uint8_t cmd, uint32_t hash, uint64_t now_ms,
-    const uint8_t *rsp, size_t n)
+session_retry_store(struct session *s, uint8_t rq_seq, uint8_t netfn, uint8_t cmd, uint32_t hash,
+    uint64_t now_ms, const uint8_t *rsp, size_t n)
 {
 	struct retry_entry *e = &s->retry[s->retry_next++ % RETRY_SLOTS];
 

@@ -52,11 +52,11 @@ struct ctl_conn {
 	struct ctl *ctl;
 	struct ctl_conn *next;
 	struct ctl_conn **prevp;
-	int nopen;       /* handles whose close callback is still due */
-	bool answered;   /* the request was handled; only the write remains */
-	bool eof;        /* the client has finished sending */
+	int nopen; /* handles whose close callback is still due */
+	bool answered; /* the request was handled; only the write remains */
+	bool eof; /* the client has finished sending */
 	bool closing;
-	bool overflow;   /* the answer did not fit */
+	bool overflow; /* the answer did not fit */
 	size_t len;
 	char req[CTL_REQUEST_MAX];
 	size_t rlen;
@@ -150,9 +150,11 @@ check_password(struct ctl_conn *c, const char *pw)
 	size_t len = strlen(pw);
 
 	if (len < min || len == 0)
-		return reply_error(c, "password too short: the minimum length is %u characters", min ? min : 1);
+		return reply_error(
+		    c, "password too short: the minimum length is %u characters", min ? min : 1);
 	if (len > BMC_PASSWORD_MAX)
-		return reply_error(c, "password too long: IPMI allows at most %d characters", BMC_PASSWORD_MAX);
+		return reply_error(
+		    c, "password too long: IPMI allows at most %d characters", BMC_PASSWORD_MAX);
 	return 0;
 }
 
@@ -225,8 +227,8 @@ cmd_user_add(struct ctl_conn *c, const char *name, const char *privname, const c
 		return -1;
 	r = bmc_user_add(inst->bmc, name, (const uint8_t *)pw, strlen(pw), priv);
 	if (r == BMC_ERR_INVALID)
-		return reply_error(c, "invalid user name \"%s\": 1 to %d printable characters, no spaces", name,
-		    BMC_NAME_LEN);
+		return reply_error(c, "invalid user name \"%s\": 1 to %d printable characters, no spaces",
+		    name, BMC_NAME_LEN);
 	if (r == BMC_ERR_FULL)
 		return reply_error(c, "no free user slot: IDs 2 to %d are all taken", BMC_MAX_USERS);
 	if (r < 0)
@@ -254,8 +256,8 @@ cmd_user_passwd(struct ctl_conn *c, const char *who, const char *pw)
 		return reply_error(c, "%s", bmc_strerror(r));
 	if (persist_user(c, id) == -1)
 		return -1;
-	log_info("%s: control: password of user %s (ID %u) changed", inst->name, bmc_user_get(inst->bmc, id)->name,
-	    id);
+	log_info("%s: control: password of user %s (ID %u) changed", inst->name,
+	    bmc_user_get(inst->bmc, id)->name, id);
 	return 0;
 }
 
@@ -277,7 +279,8 @@ cmd_user_del(struct ctl_conn *c, const char *who)
 	log_info("%s: control: user %s (ID %u) deleted", inst->name, name, id);
 	reply(c, "user %s (ID %u) deleted\n", name, id);
 	if (!instance_has_admin(inst))
-		reply(c, "note: no enabled administrator is left; the next start of the daemon generates one\n");
+		reply(c,
+		    "note: no enabled administrator is left; the next start of the daemon generates one\n");
 	return 0;
 }
 
@@ -320,7 +323,7 @@ handle_request(struct ctl_conn *c)
 	}
 	while (p < end) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;	/* the last line before end of input */
+			nl = end; /* the last line before end of input */
 		*nl = '\0';
 		if (nl > p && nl[-1] == '\r')
 			nl[-1] = '\0';
@@ -559,8 +562,9 @@ ctl_open(struct instance *inst, const char *path, char *err, size_t errlen)
 	int r;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "control socket path %s is too long (at most %zu bytes); use a shorter "
-				      "state directory",
+		snprintf(err, errlen,
+		    "control socket path %s is too long (at most %zu bytes); use a shorter "
+		    "state directory",
 		    path, sizeof(sun.sun_path) - 1);
 		return NULL;
 	}

@@ -13,7 +13,7 @@ struct ctl;
 
 #define CTL_SOCKET_NAME "ghostbmc.sock"
 #define CTL_REQUEST_MAX 8192 /* bytes of one request, terminator included */
-#define CTL_IDLE_MS 5000     /* a client has this long to send its request */
+#define CTL_IDLE_MS 5000 /* a client has this long to send its request */
 
 /*
  * Create the socket at path (a stale one is replaced; the caller holds the

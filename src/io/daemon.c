@@ -109,8 +109,8 @@ read_password_file(const char *path, char *pw, size_t pwsize, char *err, size_t 
 		buf[--len] = '\0';
 	if (len == 0 || len >= pwsize || len > BMC_PASSWORD_MAX) {
 		snprintf(err, errlen, "%s: %s", path,
-		    len == 0 ? "the first line (the password) is empty" :
-			       "the password is longer than IPMI's 20 characters");
+		    len == 0 ? "the first line (the password) is empty"
+		             : "the password is longer than IPMI's 20 characters");
 		OPENSSL_cleanse(buf, sizeof(buf));
 		return -1;
 	}
@@ -137,7 +137,8 @@ static int
 check_policy(const char *what, const char *pw, unsigned min_len)
 {
 	if (strlen(pw) < min_len) {
-		log_warnx("%s: the password is shorter than the minimum length of %u characters", what, min_len);
+		log_warnx(
+		    "%s: the password is shorter than the minimum length of %u characters", what, min_len);
 		return -1;
 	}
 	return 0;
@@ -190,7 +191,7 @@ state_dir_prepare(const char *dir)
 		fatalx("state directory %s is not a directory", dir);
 	if (sb.st_mode & (S_IRWXG | S_IRWXO))
 		log_warnx("state directory %s is accessible by group or others (mode %03o); it holds "
-			  "secrets: chmod 700 it",
+		          "secrets: chmod 700 it",
 		    dir, (unsigned)(sb.st_mode & 0777));
 }
 
@@ -213,8 +214,8 @@ state_dir_lock(const char *path, const char *dir)
 		n = pread(fd, buf, sizeof(buf) - 1, 0);
 		buf[n > 0 ? n : 0] = '\0';
 		buf[strcspn(buf, "\n")] = '\0';
-		fatalx("another ghostbmcd%s%s%s is already running with state directory %s", buf[0] ? " (pid " : "",
-		    buf, buf[0] ? ")" : "", dir);
+		fatalx("another ghostbmcd%s%s%s is already running with state directory %s",
+		    buf[0] ? " (pid " : "", buf, buf[0] ? ")" : "", dir);
 	}
 	/* The pid is for the message above only; the lock is what counts. */
 	if (ftruncate(fd, 0) == 0)
@@ -251,8 +252,8 @@ load_param_cb(void *arg, const char *key, const uint8_t *val, size_t len)
 	if (p == BMC_PARAM_SYSTEM_GUID)
 		lp->guid_seen = true;
 	if (bmc_param_import(lp->inst->bmc, p, val, len) < 0)
-		log_warnx("%s: stored parameter %s is malformed (%zu bytes); using the default", lp->inst->name,
-		    key, len);
+		log_warnx("%s: stored parameter %s is malformed (%zu bytes); using the default",
+		    lp->inst->name, key, len);
 }
 
 static bool
@@ -287,8 +288,8 @@ instance_load(struct instance *inst, const struct config *cfg)
 
 /* Create or update a user and commit it; fatal on failure (start-up only). */
 static uint8_t
-provision_user(struct instance *inst, const char *name, const char *pw, uint8_t priv, bool enabled,
-    const char *source)
+provision_user(
+    struct instance *inst, const char *name, const char *pw, uint8_t priv, bool enabled, const char *source)
 {
 	struct bmc_fx fx = {FX_SAVE_USER, 0};
 	struct bmc_user u;
@@ -296,8 +297,8 @@ provision_user(struct instance *inst, const char *name, const char *pw, uint8_t 
 
 	r = bmc_user_add(inst->bmc, name, (const uint8_t *)pw, strlen(pw), priv);
 	if (r == BMC_ERR_POLICY)
-		fatalx("%s: user %s: the password does not meet the policy (%u to %d characters)", source, name,
-		    bmc_get_conf(inst->bmc)->min_password_len, BMC_PASSWORD_MAX);
+		fatalx("%s: user %s: the password does not meet the policy (%u to %d characters)", source,
+		    name, bmc_get_conf(inst->bmc)->min_password_len, BMC_PASSWORD_MAX);
 	if (r < 0)
 		fatalx("%s: user %s: %s", source, name, bmc_strerror(r));
 	if (!enabled) {
@@ -309,8 +310,8 @@ provision_user(struct instance *inst, const char *name, const char *pw, uint8_t 
 	if (instance_commit(inst, &fx, 1) == -1)
 		fatalx("%s: cannot save user %s", inst->name, name);
 	log_info("%s: user %s (ID %d, %s%s) set from %s", inst->name, name, r,
-	    config_priv_name(priv) != NULL ? config_priv_name(priv) : "?",
-	    enabled ? "" : ", disabled", source);
+	    config_priv_name(priv) != NULL ? config_priv_name(priv) : "?", enabled ? "" : ", disabled",
+	    source);
 	return (uint8_t)r;
 }
 
@@ -374,7 +375,8 @@ initial_password_current(struct instance *inst, const char *path)
 	if (read_password_file(path, pw, sizeof(pw), err, sizeof(err)) == -1)
 		return false;
 	u = bmc_user_get(inst->bmc, id);
-	same = u->enabled && strlen(pw) == u->password_len && CRYPTO_memcmp(pw, u->password, u->password_len) == 0;
+	same = u->enabled && strlen(pw) == u->password_len &&
+	    CRYPTO_memcmp(pw, u->password, u->password_len) == 0;
 	OPENSSL_cleanse(pw, sizeof(pw));
 	return same;
 }
@@ -411,15 +413,15 @@ ensure_admin(struct daemon *d)
 		 * an operator's decision, not ours to undo at every start.
 		 */
 		log_warnx("%s: no enabled administrator; user %s (ID %u) exists but is disabled or not an "
-			  "administrator, so no password is generated (%s is from an earlier start); add one "
-			  "with: ghostbmc user add NAME --priv administrator",
+		          "administrator, so no password is generated (%s is from an earlier start); add one "
+		          "with: ghostbmc user add NAME --priv administrator",
 		    inst->name, ADMIN_NAME, id, d->initial_pw_path);
 		return false;
 	}
 	if (id == 0 && !free_slot(inst)) {
 		/* Every slot but the anonymous one is taken: the operator's CLI still works. */
 		log_warnx("%s: no enabled administrator and no free user slot for one; make room with "
-			  "ghostbmc user del, then restart",
+		          "ghostbmc user del, then restart",
 		    inst->name);
 		return false;
 	}
@@ -436,7 +438,7 @@ ensure_admin(struct daemon *d)
 	provision_user(inst, ADMIN_NAME, pw, PRIV_ADMIN, true, "first start");
 	OPENSSL_cleanse(pw, sizeof(pw));
 	log_warnx("%s: no administrator was configured: generated a password for user %s in %s "
-		  "(mode 0600)",
+	          "(mode 0600)",
 	    inst->name, ADMIN_NAME, d->initial_pw_path);
 	return true;
 }
@@ -454,7 +456,8 @@ provision_credentials(struct daemon *d, const struct config *cfg, const char *ad
 		if (config_user_password(cu, pw, sizeof(pw), err, sizeof(err)) == -1)
 			fatalx("configuration: user %s: %s", cu->name, err);
 		if (cu->has_inline_password && cu->password_file[0] == '\0')
-			log_warnx("configuration: user %s has an inline password; prefer password_file", cu->name);
+			log_warnx(
+			    "configuration: user %s has an inline password; prefer password_file", cu->name);
 		provision_user(inst, cu->name, pw, cu->privilege, cu->enabled, "the configuration");
 	}
 	if (admin_file == NULL && cfg->admin_password_file[0] != '\0')
@@ -477,8 +480,8 @@ log_banner(struct daemon *d, bool generated)
 	char line[1024], a[64], host[INET6_ADDRSTRLEN];
 	size_t i, off;
 
-	off = (size_t)snprintf(line, sizeof(line), "ghostbmcd %s: instance %s listening on", GHOSTBMC_VERSION,
-	    inst->name);
+	off = (size_t)snprintf(
+	    line, sizeof(line), "ghostbmcd %s: instance %s listening on", GHOSTBMC_VERSION, inst->name);
 	for (i = 0; i < inst->nlisten && off < sizeof(line); i++) {
 		config_format_addr(&inst->listen[i], a, sizeof(a));
 		off += (size_t)snprintf(line + off, sizeof(line) - off, "%s %s", i ? "," : "", a);
@@ -494,8 +497,8 @@ log_banner(struct daemon *d, bool generated)
 		snprintf(host, sizeof(host), "::1");
 	else if (inet_ntop(a0->family == 4 ? AF_INET : AF_INET6, a0->ip, host, sizeof(host)) == NULL)
 		return;
-	log_info("log in with: ipmitool -I lanplus -H %s -p %u -U %s -f %s mc info", host, a0->port, ADMIN_NAME,
-	    d->initial_pw_path);
+	log_info("log in with: ipmitool -I lanplus -H %s -p %u -U %s -f %s mc info", host, a0->port,
+	    ADMIN_NAME, d->initial_pw_path);
 }
 
 /* ---- signals and shutdown ---- */

@@ -88,7 +88,8 @@ instance_snapshot_defaults(struct instance *inst)
 	unsigned p;
 
 	for (p = 0; p < BMC_PARAM_COUNT; p++)
-		inst->param_default_len[p] = bmc_param_export(inst->bmc, (enum bmc_param)p, inst->param_default[p]);
+		inst->param_default_len[p] =
+		    bmc_param_export(inst->bmc, (enum bmc_param)p, inst->param_default[p]);
 }
 
 bool
@@ -199,7 +200,7 @@ instance_reload_user(struct instance *inst, uint8_t id)
 
 	if (store_user_load(inst->store, inst->name, reload_user_cb, &r) == -1) {
 		log_warnx("%s: cannot reload user %u from the store (%s): memory and store may disagree "
-			  "until the next start",
+		          "until the next start",
 		    inst->name, id, store_errmsg(inst->store));
 		return -1;
 	}
@@ -231,7 +232,8 @@ reload_param_cb(void *arg, const char *key, const uint8_t *val, size_t len)
 		return;
 	r->found = true;
 	if (bmc_param_import(r->inst->bmc, r->p, val, len) < 0)
-		log_warnx("%s: stored parameter %s is malformed (%zu bytes); ignored", r->inst->name, key, len);
+		log_warnx(
+		    "%s: stored parameter %s is malformed (%zu bytes); ignored", r->inst->name, key, len);
 }
 
 int
@@ -243,7 +245,7 @@ instance_reload_param(struct instance *inst, enum bmc_param p)
 		return -1;
 	if (store_param_load(inst->store, inst->name, reload_param_cb, &r) == -1) {
 		log_warnx("%s: cannot reload parameter %s from the store (%s): memory and store may "
-			  "disagree until the next start",
+		          "disagree until the next start",
 		    inst->name, r.key, store_errmsg(inst->store));
 		return -1;
 	}
@@ -309,8 +311,8 @@ lan_send(struct lan_listener *l, const struct bmc_addr *dst, const uint8_t *p, s
  * then what must follow the reply.  l and dst are NULL for a tick.
  */
 static void
-lan_finish(struct instance *inst, struct lan_listener *l, const struct bmc_addr *dst,
-    const struct bmc_out *out)
+lan_finish(
+    struct instance *inst, struct lan_listener *l, const struct bmc_addr *dst, const struct bmc_out *out)
 {
 	size_t i;
 	bool ok;
@@ -404,8 +406,8 @@ listener_closed(uv_handle_t *h)
 }
 
 static int
-listener_open(struct instance *inst, const struct bmc_addr *a, struct lan_listener **lp, char *err,
-    size_t errlen)
+listener_open(
+    struct instance *inst, const struct bmc_addr *a, struct lan_listener **lp, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	struct lan_listener *l;

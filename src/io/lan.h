@@ -24,15 +24,15 @@ struct instance {
 	uv_loop_t *loop;
 	struct bmc *bmc;
 	struct store *store;
-	const char *name;               /* bmc_get_conf(bmc)->name */
+	const char *name; /* bmc_get_conf(bmc)->name */
 
 	struct bmc_addr listen[CONFIG_MAX_LISTEN];
 	size_t nlisten;
 	struct lan_listener **listeners; /* nlisten of them while open */
 	uv_timer_t tick;
 	bool tick_running;
-	uint64_t started_ms;            /* uv_now() at start, for the uptime */
-	uint64_t edge_dropped;          /* datagrams dropped before the core saw them */
+	uint64_t started_ms; /* uv_now() at start, for the uptime */
+	uint64_t edge_dropped; /* datagrams dropped before the core saw them */
 
 	/*
 	 * Each parameter as bmc_new() left it, before the store was applied:
@@ -41,7 +41,7 @@ struct instance {
 	uint8_t param_default[BMC_PARAM_COUNT][BMC_PARAM_BLOB_MAX];
 	size_t param_default_len[BMC_PARAM_COUNT];
 
-	struct bmc_out out;             /* scratch for one call; the loop is not re-entrant */
+	struct bmc_out out; /* scratch for one call; the loop is not re-entrant */
 };
 
 /* Remember the parameter defaults; call right after bmc_new(). */

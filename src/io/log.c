@@ -53,8 +53,7 @@ vlog(int pri, const char *fmt, va_list ap)
 	errno = saved_errno;
 }
 
-static void
-logit(int pri, const char *fmt, ...) __attribute__((__format__(printf, 2, 3)));
+static void logit(int pri, const char *fmt, ...) __attribute__((__format__(printf, 2, 3)));
 
 static void
 logit(int pri, const char *fmt, ...)

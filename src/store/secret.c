@@ -96,10 +96,10 @@ gcm(int enc, const uint8_t key[SECRET_KEY_LEN], const void *aad, size_t aadlen, 
 	if (ctx == NULL || len > 1024)
 		return -1;
 	ok = EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL, enc) &&
-	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, SECRET_NONCE_LEN, NULL) &&
-	     EVP_CipherInit_ex(ctx, NULL, NULL, key, nonce, enc) &&
-	     EVP_CipherUpdate(ctx, NULL, &n, aad, (int)aadlen) &&
-	     (len == 0 || EVP_CipherUpdate(ctx, out, &n, in, (int)len));
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, SECRET_NONCE_LEN, NULL) &&
+	    EVP_CipherInit_ex(ctx, NULL, NULL, key, nonce, enc) &&
+	    EVP_CipherUpdate(ctx, NULL, &n, aad, (int)aadlen) &&
+	    (len == 0 || EVP_CipherUpdate(ctx, out, &n, in, (int)len));
 	if (ok && !enc)
 		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, SECRET_TAG_LEN, tag);
 	if (ok)

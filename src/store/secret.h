@@ -13,9 +13,9 @@
 int secret_load(const char *state_dir, uint8_t key[SECRET_KEY_LEN], char *err, size_t errlen);
 
 /* AES-256-GCM; aad binds the ciphertext to its row. 0 or -1. ct has len bytes. */
-int secret_seal(const uint8_t key[SECRET_KEY_LEN], const void *aad, size_t aadlen, const uint8_t *pt, size_t len,
-    uint8_t nonce[SECRET_NONCE_LEN], uint8_t *ct, uint8_t tag[SECRET_TAG_LEN]);
-int secret_open(const uint8_t key[SECRET_KEY_LEN], const void *aad, size_t aadlen, const uint8_t *ct, size_t len,
-    const uint8_t nonce[SECRET_NONCE_LEN], const uint8_t tag[SECRET_TAG_LEN], uint8_t *pt);
+int secret_seal(const uint8_t key[SECRET_KEY_LEN], const void *aad, size_t aadlen, const uint8_t *pt,
+    size_t len, uint8_t nonce[SECRET_NONCE_LEN], uint8_t *ct, uint8_t tag[SECRET_TAG_LEN]);
+int secret_open(const uint8_t key[SECRET_KEY_LEN], const void *aad, size_t aadlen, const uint8_t *ct,
+    size_t len, const uint8_t nonce[SECRET_NONCE_LEN], const uint8_t tag[SECRET_TAG_LEN], uint8_t *pt);
 
 #endif

@@ -40,8 +40,7 @@ static const char schema[] =
     " instance TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
     " PRIMARY KEY(instance, key));";
 
-static int
-fail(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int
 fail(struct store *st, const char *fmt, ...)
@@ -147,8 +146,8 @@ store_user_put(struct store *st, const char *instance, const struct bmc_user *u)
 	int rc;
 
 	if (!u->defined) {
-		if (sqlite3_prepare_v2(st->db, "DELETE FROM users WHERE instance = ?1 AND id = ?2", -1, &q, NULL) !=
-		    SQLITE_OK)
+		if (sqlite3_prepare_v2(st->db, "DELETE FROM users WHERE instance = ?1 AND id = ?2", -1, &q,
+		        NULL) != SQLITE_OK)
 			return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 		sqlite3_bind_text(q, 1, instance, -1, SQLITE_STATIC);
 		sqlite3_bind_int(q, 2, u->id);
@@ -158,10 +157,11 @@ store_user_put(struct store *st, const char *instance, const struct bmc_user *u)
 		    secret_seal(st->key, aad, aadlen, u->password, u->password_len, nonce, ct, tag) != 0)
 			return fail(st, "cannot seal the password of user %u", u->id);
 		if (sqlite3_prepare_v2(st->db,
-			"INSERT OR REPLACE INTO users(instance, id, name, pw_nonce, pw_ct, pw_tag, password_form,"
-			" enabled, priv_limit, ipmi_messaging, link_auth, callback_only, session_limit)"
-			" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-			-1, &q, NULL) != SQLITE_OK)
+		        "INSERT OR REPLACE INTO users(instance, id, name, pw_nonce, pw_ct, pw_tag, "
+		        "password_form,"
+		        " enabled, priv_limit, ipmi_messaging, link_auth, callback_only, session_limit)"
+		        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+		        -1, &q, NULL) != SQLITE_OK)
 			return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 		sqlite3_bind_text(q, 1, instance, -1, SQLITE_STATIC);
 		sqlite3_bind_int(q, 2, u->id);
@@ -198,16 +198,17 @@ blob_copy(sqlite3_stmt *q, int col, void *dst, size_t want, bool *ok)
 }
 
 int
-store_user_load(struct store *st, const char *instance, void (*cb)(void *arg, const struct bmc_user *u),
-    void *arg)
+store_user_load(
+    struct store *st, const char *instance, void (*cb)(void *arg, const struct bmc_user *u), void *arg)
 {
 	sqlite3_stmt *q;
 	int rc;
 
 	if (sqlite3_prepare_v2(st->db,
-		"SELECT id, name, pw_nonce, pw_ct, pw_tag, password_form, enabled, priv_limit, ipmi_messaging,"
-		" link_auth, callback_only, session_limit FROM users WHERE instance = ?1 ORDER BY id",
-		-1, &q, NULL) != SQLITE_OK)
+	        "SELECT id, name, pw_nonce, pw_ct, pw_tag, password_form, enabled, priv_limit, "
+	        "ipmi_messaging,"
+	        " link_auth, callback_only, session_limit FROM users WHERE instance = ?1 ORDER BY id",
+	        -1, &q, NULL) != SQLITE_OK)
 		return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 	sqlite3_bind_text(q, 1, instance, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -237,12 +238,14 @@ store_user_load(struct store *st, const char *instance, void (*cb)(void *arg, co
 		if (ok)
 			blob_copy(q, 3, ct, (size_t)ctlen, &ok);
 		blob_copy(q, 4, tag, sizeof(tag), &ok);
-		if (ok && secret_open(st->key, aad, user_aad(instance, u.id, aad, sizeof(aad)), ct, (size_t)ctlen,
-			      nonce, tag, u.password) == 0) {
+		if (ok &&
+		    secret_open(st->key, aad, user_aad(instance, u.id, aad, sizeof(aad)), ct, (size_t)ctlen,
+		        nonce, tag, u.password) == 0) {
 			u.password_len = (uint8_t)ctlen;
 		} else {
 			/* Keep the account, lose the password: an admin can set a new one. */
-			fail(st, "user %d of %s: the stored password does not decrypt with secret.key", id, instance);
+			fail(st, "user %d of %s: the stored password does not decrypt with secret.key", id,
+			    instance);
 			u.password_len = 0;
 		}
 		cb(arg, &u);
@@ -261,8 +264,9 @@ store_param_put(struct store *st, const char *instance, const char *key, const u
 	sqlite3_stmt *q;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO params(instance, key, value) VALUES(?1, ?2, ?3)", -1,
-		&q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db,
+	        "INSERT OR REPLACE INTO params(instance, key, value) VALUES(?1, ?2, ?3)", -1, &q,
+	        NULL) != SQLITE_OK)
 		return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 	sqlite3_bind_text(q, 1, instance, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, key, -1, SQLITE_STATIC);
@@ -281,8 +285,8 @@ store_param_load(struct store *st, const char *instance,
 	sqlite3_stmt *q;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT key, value FROM params WHERE instance = ?1 ORDER BY key", -1, &q,
-		NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT key, value FROM params WHERE instance = ?1 ORDER BY key", -1,
+	        &q, NULL) != SQLITE_OK)
 		return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 	sqlite3_bind_text(q, 1, instance, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {

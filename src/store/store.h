@@ -30,8 +30,8 @@ void store_close(struct store *st);
 int store_user_put(struct store *st, const char *instance, const struct bmc_user *u);
 
 /* Calls cb once per stored user of the instance, in ID order. 0 or -1. */
-int store_user_load(struct store *st, const char *instance,
-    void (*cb)(void *arg, const struct bmc_user *u), void *arg);
+int store_user_load(
+    struct store *st, const char *instance, void (*cb)(void *arg, const struct bmc_user *u), void *arg);
 
 int store_param_put(struct store *st, const char *instance, const char *key, const uint8_t *val, size_t len);
 int store_param_load(struct store *st, const char *instance,

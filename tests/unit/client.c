@@ -45,8 +45,8 @@ suite_algs(uint8_t suite, uint8_t *a, uint8_t *i, uint8_t *cf)
 {
 	*a = suite >= 15 ? AUTH_HMAC_SHA256 : suite == 0 ? AUTH_NONE : AUTH_HMAC_SHA1;
 	*i = (suite == 0 || suite == 1 || suite == 15) ? INTEG_NONE
-	     : suite >= 15                             ? INTEG_HMAC_SHA256_128
-						       : INTEG_HMAC_SHA1_96;
+	    : suite >= 15                              ? INTEG_HMAC_SHA256_128
+	                                               : INTEG_HMAC_SHA1_96;
 	*cf = (suite == 3 || suite == 17) ? CONF_AES_CBC_128 : CONF_NONE;
 }
 
@@ -115,8 +115,8 @@ client_login(struct client *c, uint8_t suite, const char *user, const char *pass
 	sid[2] = (uint8_t)(c->con_sid >> 16);
 	sid[3] = (uint8_t)(c->con_sid >> 24);
 	{
-		uint8_t ids[8] = {sid[0], sid[1], sid[2], sid[3], (uint8_t)c->bmc_sid, (uint8_t)(c->bmc_sid >> 8),
-		    (uint8_t)(c->bmc_sid >> 16), (uint8_t)(c->bmc_sid >> 24)};
+		uint8_t ids[8] = {sid[0], sid[1], sid[2], sid[3], (uint8_t)c->bmc_sid,
+		    (uint8_t)(c->bmc_sid >> 8), (uint8_t)(c->bmc_sid >> 16), (uint8_t)(c->bmc_sid >> 24)};
 		rl[0] = c->role;
 		rl[1] = c->ulen;
 		v[0] = (struct iov_c){ids, 8};
@@ -162,8 +162,8 @@ client_login(struct client *c, uint8_t suite, const char *user, const char *pass
 	/* keys, then check the RAKP4 ICV */
 	{
 		struct session s;
-		uint8_t bsid[4] = {(uint8_t)c->bmc_sid, (uint8_t)(c->bmc_sid >> 8), (uint8_t)(c->bmc_sid >> 16),
-		    (uint8_t)(c->bmc_sid >> 24)};
+		uint8_t bsid[4] = {(uint8_t)c->bmc_sid, (uint8_t)(c->bmc_sid >> 8),
+		    (uint8_t)(c->bmc_sid >> 16), (uint8_t)(c->bmc_sid >> 24)};
 		size_t icvlen = crypto_rakp4_icv_len(c->auth);
 
 		memset(&s, 0, sizeof(s));
@@ -191,8 +191,8 @@ client_login(struct client *c, uint8_t suite, const char *user, const char *pass
 }
 
 size_t
-client_seal(struct client *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *pkt,
-    size_t cap)
+client_seal(
+    struct client *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *pkt, size_t cap)
 {
 	uint8_t msg[BMC_MSG_MAX + 32], iv[16], *lenp;
 	struct wbuf w = WBUF_INIT(pkt, cap);

@@ -23,10 +23,10 @@ struct client {
 	bool have_kg;
 	uint8_t sik[32], k1[32], k2[32];
 	size_t keylen;
-	uint32_t seq;    /* last session sequence number sent */
-	uint8_t rq_seq;  /* IPMI rqSeq, 6 bits */
+	uint32_t seq; /* last session sequence number sent */
+	uint8_t rq_seq; /* IPMI rqSeq, 6 bits */
 	struct bmc_out out;
-	uint8_t status;  /* last RMCP+ status seen during login */
+	uint8_t status; /* last RMCP+ status seen during login */
 };
 
 /* Set up a client from 127.0.0.1:port. */
@@ -41,8 +41,8 @@ void client_init(struct client *c, struct bmc *bmc, struct bmc_time *now, uint16
 int client_login(struct client *c, uint8_t suite, const char *user, const char *password, uint8_t priv);
 
 /* Build a sealed IPMI request packet (does not send it). Returns its length. */
-size_t client_seal(struct client *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len,
-    uint8_t *pkt, size_t cap);
+size_t client_seal(
+    struct client *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *pkt, size_t cap);
 
 /* Open a reply packet; copies the IPMI message (from rqSA) to msg. Returns its length or 0. */
 size_t client_open(struct client *c, const uint8_t *pkt, size_t len, uint8_t *msg, size_t cap);

@@ -7,9 +7,9 @@
 
 #include "harness.h"
 
-#define CMD(h, priv, cmd, ...)                                                                                   \
-	h_cmd(h, priv, NETFN_APP, cmd, (const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__}), rsp, \
-	    sizeof(rsp))
+#define CMD(h, priv, cmd, ...)                                                                               \
+	h_cmd(h, priv, NETFN_APP, cmd, (const uint8_t[]){__VA_ARGS__},                                       \
+	    sizeof((const uint8_t[]){__VA_ARGS__}), rsp, sizeof(rsp))
 
 static void
 test_device_id_and_guids(void **state)
@@ -39,8 +39,8 @@ test_device_id_and_guids(void **state)
 	n = h_cmd(h, PRIV_NONE, NETFN_APP, 0x37, NULL, 0, rsp, sizeof(rsp));
 	assert_int_equal(n, 17);
 	for (size_t i = 0; i < 16; i++)
-		want[i] = ((const uint8_t[]){0xef, 0xcd, 0xab, 0x89, 0x67, 0x45, 0x23, 0xa1, 0xef, 0x4d, 0xab, 0x89,
-		    0x67, 0x45, 0x23, 0xa1})[i];
+		want[i] = ((const uint8_t[]){0xef, 0xcd, 0xab, 0x89, 0x67, 0x45, 0x23, 0xa1, 0xef, 0x4d, 0xab,
+		    0x89, 0x67, 0x45, 0x23, 0xa1})[i];
 	assert_memory_equal(rsp + 1, want, 16);
 	bmc_guid_format(rsp + 1, text);
 	assert_string_equal(text, "a1234567-89ab-4def-a123-456789abcdef");
@@ -120,8 +120,9 @@ test_cipher_suites(void **state)
 	struct bmc_conf conf;
 	struct harness *h = h_new(NULL);
 	const uint8_t dflt[] = {0x00, 0x01, 0xc0, 0x03, 0x01, 0x41, 0x81, 0xc0, 0x11, 0x03, 0x44, 0x81};
-	const uint8_t all[] = {0xc0, 0x01, 0x01, 0x40, 0x80, 0xc0, 0x02, 0x01, 0x41, 0x80, 0xc0, 0x03, 0x01, 0x41,
-	    0x81, 0xc0, 0x0f, 0x03, 0x40, 0x80, 0xc0, 0x10, 0x03, 0x44, 0x80, 0xc0, 0x11, 0x03, 0x44, 0x81};
+	const uint8_t all[] = {0xc0, 0x01, 0x01, 0x40, 0x80, 0xc0, 0x02, 0x01, 0x41, 0x80, 0xc0, 0x03, 0x01,
+	    0x41, 0x81, 0xc0, 0x0f, 0x03, 0x40, 0x80, 0xc0, 0x10, 0x03, 0x44, 0x80, 0xc0, 0x11, 0x03, 0x44,
+	    0x81};
 	uint8_t rsp[64];
 
 	(void)state;
@@ -191,9 +192,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_device_id_and_guids), cmocka_unit_test(test_basics),
-	    cmocka_unit_test(test_channel_info_and_access), cmocka_unit_test(test_cipher_suites),
-	    cmocka_unit_test(test_security_keys), cmocka_unit_test(test_system_info),
+	    cmocka_unit_test(test_device_id_and_guids),
+	    cmocka_unit_test(test_basics),
+	    cmocka_unit_test(test_channel_info_and_access),
+	    cmocka_unit_test(test_cipher_suites),
+	    cmocka_unit_test(test_security_keys),
+	    cmocka_unit_test(test_system_info),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,8 +53,8 @@ test_derived_values(void **state)
 	assert_int_equal(get(h, 1), 3);
 	assert_int_equal(rsp[2], 0x00); /* no IPMI 1.5 auth types */
 	/* revision only */
-	assert_int_equal(h_cmd(h, PRIV_OPERATOR, NETFN_TRANSPORT, 0x02, (const uint8_t[]){0x81, 3, 0, 0}, 4, rsp,
-			     sizeof(rsp)),
+	assert_int_equal(h_cmd(h, PRIV_OPERATOR, NETFN_TRANSPORT, 0x02, (const uint8_t[]){0x81, 3, 0, 0}, 4,
+	                     rsp, sizeof(rsp)),
 	    2);
 	assert_int_equal(get(h, 0x50), 1);
 	assert_int_equal(rsp[0], CC_PARAM_UNSUPPORTED);

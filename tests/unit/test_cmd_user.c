@@ -63,7 +63,8 @@ test_ipmitool_recipe(void **state)
 	assert_int_equal(rsp[2], 0x40 | 1); /* this user enabled; one enabled user */
 	assert_int_equal(rsp[3], 1);
 	assert_int_equal(rsp[4], 0x10 | PRIV_OPERATOR);
-	assert_int_equal(h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x46, (const uint8_t[]){3}, 1, rsp, sizeof(rsp)), 17);
+	assert_int_equal(
+	    h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x46, (const uint8_t[]){3}, 1, rsp, sizeof(rsp)), 17);
 	assert_memory_equal(rsp + 1, "bob\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
 	/* Disable: 2 bytes works too. */
 	assert_int_equal(set_password(h, 3, 0, NULL, 16, 2), CC_OK);
@@ -84,11 +85,12 @@ test_names(void **state)
 	assert_int_equal(set_name(h, 3, "bob"), CC_OK);
 	assert_int_equal(set_name(h, 4, "bob"), CC_INVALID_FIELD); /* duplicate */
 	assert_int_equal(h->out.nfx, 0);
-	assert_int_equal(set_name(h, 3, "bob"), CC_OK);            /* same slot: fine */
-	assert_int_equal(set_name(h, 3, ""), CC_OK);               /* clears the slot */
+	assert_int_equal(set_name(h, 3, "bob"), CC_OK); /* same slot: fine */
+	assert_int_equal(set_name(h, 3, ""), CC_OK); /* clears the slot */
 	assert_false(bmc_user_get(h->bmc, 3)->defined);
 	/* Undefined slots read as empty names. */
-	assert_int_equal(h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x46, (const uint8_t[]){9}, 1, rsp, sizeof(rsp)), 17);
+	assert_int_equal(
+	    h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x46, (const uint8_t[]){9}, 1, rsp, sizeof(rsp)), 17);
 	assert_int_equal(rsp[1], 0);
 	h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x46, (const uint8_t[]){0}, 1, rsp, sizeof(rsp));
 	assert_int_equal(rsp[0], CC_INVALID_FIELD);

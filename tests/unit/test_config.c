@@ -10,32 +10,33 @@
 #include "config/config.h"
 #include "core/ipmi.h"
 
-static const char full[] = "state_dir: /tmp/gb\n"
-			   "listen: [\"127.0.0.1:6230\", \"[::1]:6231\"]\n"
-			   "admin_password_file: /etc/pw\n"
-			   "log_level: debug\n"
-			   "bmc:\n"
-			   "  name: node-1\n"
-			   "  system_guid: \"6f1c2a1e-3b4d-4e5f-9a8b-0c1d2e3f4a5b\"\n"
-			   "  mac: \"02:00:00:aa:bb:cc\"\n"
-			   "  cipher_suites: [3, 17, 16]\n"
-			   "  ipmi15_auth_types: [md5]\n"
-			   "  cipher_suite_privilege: operator\n"
-			   "  channel_privilege_limit: administrator\n"
-			   "  session_timeout: 30\n"
-			   "  max_sessions: 8\n"
-			   "  max_pending_sessions: 32\n"
-			   "  max_pending_per_source: 2\n"
-			   "  pending_timeout: 3\n"
-			   "  kg: \"4b4731372d67686f7374\"\n"
-			   "  min_password_length: 12\n"
-			   "  device: {device_id: 0x21, device_revision: 3, firmware: \"1.15\", manufacturer_id: 4242,"
-			   " product_id: 0x1234}\n"
-			   "users:\n"
-			   "  - name: admin\n"
-			   "    password_file: /etc/admin.pw\n"
-			   "    privilege: administrator\n"
-			   "  - {name: viewer, password: \"Viewer-Pass-1\", privilege: user, enabled: false}\n";
+static const char full[] =
+    "state_dir: /tmp/gb\n"
+    "listen: [\"127.0.0.1:6230\", \"[::1]:6231\"]\n"
+    "admin_password_file: /etc/pw\n"
+    "log_level: debug\n"
+    "bmc:\n"
+    "  name: node-1\n"
+    "  system_guid: \"6f1c2a1e-3b4d-4e5f-9a8b-0c1d2e3f4a5b\"\n"
+    "  mac: \"02:00:00:aa:bb:cc\"\n"
+    "  cipher_suites: [3, 17, 16]\n"
+    "  ipmi15_auth_types: [md5]\n"
+    "  cipher_suite_privilege: operator\n"
+    "  channel_privilege_limit: administrator\n"
+    "  session_timeout: 30\n"
+    "  max_sessions: 8\n"
+    "  max_pending_sessions: 32\n"
+    "  max_pending_per_source: 2\n"
+    "  pending_timeout: 3\n"
+    "  kg: \"4b4731372d67686f7374\"\n"
+    "  min_password_length: 12\n"
+    "  device: {device_id: 0x21, device_revision: 3, firmware: \"1.15\", manufacturer_id: 4242,"
+    " product_id: 0x1234}\n"
+    "users:\n"
+    "  - name: admin\n"
+    "    password_file: /etc/admin.pw\n"
+    "    privilege: administrator\n"
+    "  - {name: viewer, password: \"Viewer-Pass-1\", privilege: user, enabled: false}\n";
 
 static void
 test_every_key(void **state)
@@ -97,7 +98,8 @@ test_errors(void **state)
 {
 	(void)state;
 	expect_error("bogus: 1\n", "x.yaml:1: unknown key \"bogus\"");
-	expect_error("bmc:\n  cipher_suites: [0]\n", "x.yaml:2: cipher_suites: suite 0 has no authentication");
+	expect_error(
+	    "bmc:\n  cipher_suites: [0]\n", "x.yaml:2: cipher_suites: suite 0 has no authentication");
 	expect_error("bmc:\n  cipher_suites: [5]\n", "suite 5 is not supported");
 	expect_error("bmc:\n  max_sessions: 99\n", "x.yaml:2: max_sessions: expected a number from 1 to 63");
 	expect_error("bmc:\n  kg: \"00ff\"\n", "kg: a key that is all zero or starts with a zero byte");

@@ -51,7 +51,8 @@ test_integrity_truncation(void **state)
 	assert_int_equal(crypto_hmac_integ(INTEG_HMAC_SHA1_96, (const uint8_t *)"k", 1, "abc", 3, out), 12);
 	crypto_hmac_auth(AUTH_HMAC_SHA1, "k", 1, &v, 1, full);
 	assert_memory_equal(out, full, 12);
-	assert_int_equal(crypto_hmac_integ(INTEG_HMAC_SHA256_128, (const uint8_t *)"k", 1, "abc", 3, out), 16);
+	assert_int_equal(
+	    crypto_hmac_integ(INTEG_HMAC_SHA256_128, (const uint8_t *)"k", 1, "abc", 3, out), 16);
 	crypto_hmac_auth(AUTH_HMAC_SHA256, "k", 1, &v, 1, full);
 	assert_memory_equal(out, full, 16);
 	assert_int_equal(crypto_hmac_integ(INTEG_NONE, (const uint8_t *)"k", 1, "abc", 3, out), 0);
@@ -121,9 +122,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_hmac_known_answers), cmocka_unit_test(test_integrity_truncation),
-	    cmocka_unit_test(test_lengths),            cmocka_unit_test(test_aes_cbc_known_answer),
-	    cmocka_unit_test(test_md5),                cmocka_unit_test(test_equal_and_wipe),
+	    cmocka_unit_test(test_hmac_known_answers),
+	    cmocka_unit_test(test_integrity_truncation),
+	    cmocka_unit_test(test_lengths),
+	    cmocka_unit_test(test_aes_cbc_known_answer),
+	    cmocka_unit_test(test_md5),
+	    cmocka_unit_test(test_equal_and_wipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

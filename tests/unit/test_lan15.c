@@ -47,8 +47,8 @@ msg_build(uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t r
 
 /* One 1.5 packet; returns the completion code of the reply or -1. */
 static int
-send15(struct c15 *c, uint8_t type, uint32_t sid, uint32_t seq, uint8_t netfn, uint8_t cmd, const uint8_t *data,
-    size_t len, uint8_t *rsp, size_t *rsplen)
+send15(struct c15 *c, uint8_t type, uint32_t sid, uint32_t seq, uint8_t netfn, uint8_t cmd,
+    const uint8_t *data, size_t len, uint8_t *rsp, size_t *rsplen)
 {
 	uint8_t pkt[BMC_DGRAM_MAX], m[BMC_MSG_MAX], code[16];
 	struct wbuf w = WBUF_INIT(pkt, sizeof(pkt));
@@ -60,8 +60,10 @@ send15(struct c15 *c, uint8_t type, uint32_t sid, uint32_t seq, uint8_t netfn, u
 	wbuf_put_u32le(&w, seq);
 	wbuf_put_u32le(&w, sid);
 	if (type == AUTHTYPE_MD5) {
-		uint8_t sb[4] = {(uint8_t)sid, (uint8_t)(sid >> 8), (uint8_t)(sid >> 16), (uint8_t)(sid >> 24)};
-		uint8_t qb[4] = {(uint8_t)seq, (uint8_t)(seq >> 8), (uint8_t)(seq >> 16), (uint8_t)(seq >> 24)};
+		uint8_t sb[4] = {
+		    (uint8_t)sid, (uint8_t)(sid >> 8), (uint8_t)(sid >> 16), (uint8_t)(sid >> 24)};
+		uint8_t qb[4] = {
+		    (uint8_t)seq, (uint8_t)(seq >> 8), (uint8_t)(seq >> 16), (uint8_t)(seq >> 24)};
 		struct iov_c v[5] = {{c->pw, 16}, {sb, 4}, {m, mlen}, {qb, 4}, {c->pw, 16}};
 		assert_int_equal(crypto_md5(v, 5, code), 0);
 		wbuf_put_bytes(&w, code, 16);
@@ -138,7 +140,8 @@ test_off_by_default(void **state)
 	memcpy(rq + 1, "nobody", 6);
 	assert_int_equal(send15(&c, AUTHTYPE_NONE, 0, 0, NETFN_APP, 0x39, rq, 17, rsp, &n), CC_INVALID_FIELD);
 	/* Auth caps advertise no 1.5 type and no 1.5 support. */
-	assert_int_equal(send15(&c, AUTHTYPE_NONE, 0, 0, NETFN_APP, 0x38, (uint8_t[]){0x8e, 4}, 2, rsp, &n), 0);
+	assert_int_equal(
+	    send15(&c, AUTHTYPE_NONE, 0, 0, NETFN_APP, 0x38, (uint8_t[]){0x8e, 4}, 2, rsp, &n), 0);
 	assert_int_equal(rsp[1], 0x80);
 	assert_int_equal(rsp[3], 0x02);
 	h_free(h);
@@ -158,19 +161,21 @@ test_md5_and_password_sessions(void **state)
 
 		assert_int_equal(login15(&c, h, types[i], "admin", PW), CC_OK);
 		assert_int_equal(session_count(h->bmc, SESS_ACTIVE), 1);
-		assert_int_equal(send15(&c, types[i], c.sid, c.seq, NETFN_APP, 0x01, NULL, 0, rsp, &n), CC_OK);
+		assert_int_equal(
+		    send15(&c, types[i], c.sid, c.seq, NETFN_APP, 0x01, NULL, 0, rsp, &n), CC_OK);
 		assert_int_equal(n, 15);
 		/* Replay of the same sequence number: dropped. */
 		assert_int_equal(send15(&c, types[i], c.sid, c.seq, NETFN_APP, 0x01, NULL, 0, rsp, &n), -1);
 		/* The session must use its own auth type, and the right password. */
 		c.seq++;
-		assert_int_equal(send15(&c, AUTHTYPE_NONE, c.sid, c.seq, NETFN_APP, 0x01, NULL, 0, rsp, &n), -1);
+		assert_int_equal(
+		    send15(&c, AUTHTYPE_NONE, c.sid, c.seq, NETFN_APP, 0x01, NULL, 0, rsp, &n), -1);
 		c.pw[0] ^= 1;
 		assert_int_equal(send15(&c, types[i], c.sid, c.seq, NETFN_APP, 0x01, NULL, 0, rsp, &n), -1);
 		c.pw[0] ^= 1;
 		/* Session info reports IPMI 1.5. */
-		assert_int_equal(send15(&c, types[i], c.sid, ++c.seq, NETFN_APP, 0x3d, (uint8_t[]){0}, 1, rsp, &n),
-		    CC_OK);
+		assert_int_equal(
+		    send15(&c, types[i], c.sid, ++c.seq, NETFN_APP, 0x3d, (uint8_t[]){0}, 1, rsp, &n), CC_OK);
 		assert_int_equal(rsp[5] & 0xf0, 0x00);
 		h_free(h);
 	}

@@ -80,7 +80,7 @@ setup_vector(struct fixture *f, const struct vector *v)
 	f->bmc = bmc_new(&env, &conf);
 	assert_non_null(f->bmc);
 	assert_true(bmc_user_add(f->bmc, v->username, (const uint8_t *)v->password, strlen(v->password),
-			PRIV_ADMIN) > 0);
+	                PRIV_ADMIN) > 0);
 	f->now.mono_ms = 5000;
 	f->now.wall_s = 1700000000;
 	f->src.family = 4;

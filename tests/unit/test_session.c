@@ -104,7 +104,8 @@ test_privilege_limits(void **state)
 	assert_int_equal(client_cmd(&c, NETFN_APP, 0x3b, &want, 1, rsp, &n), CC_OK);
 	assert_int_equal(rsp[0], PRIV_USER);
 	/* Get User Access needs OPERATOR */
-	assert_int_equal(client_cmd(&c, NETFN_APP, 0x44, (uint8_t[]){1, 2}, 2, rsp, &n), CC_INSUFFICIENT_PRIV);
+	assert_int_equal(
+	    client_cmd(&c, NETFN_APP, 0x44, (uint8_t[]){1, 2}, 2, rsp, &n), CC_INSUFFICIENT_PRIV);
 	want = PRIV_ADMIN;
 	assert_int_equal(client_cmd(&c, NETFN_APP, 0x3b, &want, 1, rsp, &n), 0x81);
 	want = PRIV_OPERATOR;
@@ -112,7 +113,8 @@ test_privilege_limits(void **state)
 	assert_int_equal(rsp[0], PRIV_OPERATOR);
 	/* Unknown commands answer C1h before any privilege check. */
 	assert_int_equal(client_cmd(&c, NETFN_APP, 0xff, NULL, 0, rsp, &n), CC_INVALID_CMD);
-	assert_int_equal(client_cmd(&c, NETFN_GROUP_EXT, 0x3e, (uint8_t[]){0, 2}, 2, rsp, &n), CC_INVALID_CMD);
+	assert_int_equal(
+	    client_cmd(&c, NETFN_GROUP_EXT, 0x3e, (uint8_t[]){0, 2}, 2, rsp, &n), CC_INVALID_CMD);
 	h_free(h);
 }
 
@@ -338,7 +340,8 @@ test_open_session_flood(void **state)
 		flood.con_sid = (uint32_t)(i + 1);
 		/* Only the Open Session step: a bogus user never completes. */
 		client_login(&flood, 3, "nobody", PW, PRIV_ADMIN);
-		assert_true(session_count_pending_from(h->bmc, &flood.src) <= h->bmc->conf.max_pending_per_source);
+		assert_true(
+		    session_count_pending_from(h->bmc, &flood.src) <= h->bmc->conf.max_pending_per_source);
 	}
 	client_init(&admin, h->bmc, &h->now, 50000);
 	admin.src.ip[3] = 2;

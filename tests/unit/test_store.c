@@ -78,7 +78,8 @@ static void
 test_round_trip_and_reopen(void **state)
 {
 	char *dir = tmpdir(), err[256], path[128];
-	struct bmc_user a = mkuser(2, "admin", "Twenty-Byte-Passw0rd"), b = mkuser(3, "bob", "x\x01\xff-bytes");
+	struct bmc_user a = mkuser(2, "admin", "Twenty-Byte-Passw0rd"),
+	                b = mkuser(3, "bob", "x\x01\xff-bytes");
 	struct seen s;
 	struct store *st;
 	struct stat sb;
