@@ -139,7 +139,7 @@ crypto_aes_cbc(
 	    EVP_CIPHER_CTX_set_padding(ctx, 0) && EVP_CipherUpdate(ctx, out, &n1, in, (int)len) &&
 	    EVP_CipherFinal_ex(ctx, out + n1, &n2);
 	EVP_CIPHER_CTX_free(ctx);
-	return ok && (size_t)(n1 + n2) == len ? 0 : -1;
+	return ok && (size_t)n1 + (size_t)n2 == len ? 0 : -1;
 }
 
 int

@@ -126,15 +126,16 @@ lan15_activate(struct bmc *bmc, const struct bmc_time *now, struct session *s, u
 		return;
 	/* The packet is already authenticated by the caller with the password. */
 	u = s->uid ? bmc_user_get(bmc, s->uid) : NULL;
-	if (!lan15_auth_allowed(bmc, type))
+	/* The session's type must be enabled, and enabled for the privilege asked (LAN parameter 2). */
+	if (!lan15_auth_allowed(bmc, type) ||
+	    (priv >= PRIV_CALLBACK && priv <= PRIV_OEM &&
+	        !(bmc->params.lan.auth_enables[priv - 1] & (1u << type))))
 		cc = CC_INVALID_FIELD;
 	else if (out_seq == 0)
 		cc = 0x85; /* invalid session sequence number */
 	else if (priv < PRIV_CALLBACK || priv > PRIV_OEM || u == NULL || priv > u->priv_limit ||
 	    priv > bmc->params.chan.v_priv)
 		cc = 0x86; /* requested privilege exceeds the limit */
-	else if (!(bmc->params.lan.auth_enables[priv - 1] & (1u << type)))
-		cc = CC_INVALID_FIELD;
 	else if (session_count(bmc, SESS_ACTIVE) >= bmc->conf.max_sessions ||
 	    (h = session_free_handle(bmc)) == 0)
 		cc = 0x81; /* no session slot */

@@ -237,6 +237,8 @@ rmcpp_handle(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr 
 	const uint8_t *msg;
 	size_t mlen;
 
+	if (pkt == NULL)
+		return;
 	buf_skip(&b, 4); /* RMCP header, checked by the caller */
 	h.hdr_off = 4;
 	(void)buf_get_u8(&b); /* auth type 06h */

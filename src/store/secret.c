@@ -22,7 +22,6 @@ static int
 read_key(int fd, const char *path, uint8_t key[SECRET_KEY_LEN], char *err, size_t errlen)
 {
 	struct stat st;
-	ssize_t n;
 
 	if (fstat(fd, &st) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -38,7 +37,7 @@ read_key(int fd, const char *path, uint8_t key[SECRET_KEY_LEN], char *err, size_
 		    (unsigned)(st.st_mode & 07777));
 		return -1;
 	}
-	if (st.st_size != SECRET_KEY_LEN || (n = read(fd, key, SECRET_KEY_LEN)) != SECRET_KEY_LEN) {
+	if (st.st_size != SECRET_KEY_LEN || read(fd, key, SECRET_KEY_LEN) != SECRET_KEY_LEN) {
 		snprintf(err, errlen, "%s: not a %d-byte key file", path, SECRET_KEY_LEN);
 		return -1;
 	}
