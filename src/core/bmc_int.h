@@ -231,6 +231,10 @@ struct cmd_desc {
 	cmd_handler_fn *handler; /* returns a completion code */
 };
 
+/* A context for one request from src, at no privilege until a session says otherwise. */
+void cmd_ctx_init(struct cmd_ctx *ctx, struct bmc *bmc, const struct bmc_time *now,
+    const struct bmc_addr *src, struct bmc_out *out);
+
 /* Look a command up; NULL when unknown. */
 const struct cmd_desc *dispatch_find(uint8_t netfn, uint8_t cmd);
 size_t dispatch_table_size(void);

@@ -57,6 +57,19 @@ desc_cmp(uint8_t netfn, uint8_t cmd, const struct cmd_desc *d)
 	return (a > b) - (a < b);
 }
 
+void
+cmd_ctx_init(struct cmd_ctx *ctx, struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src,
+    struct bmc_out *out)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->bmc = bmc;
+	ctx->now = now;
+	ctx->src = src;
+	ctx->channel = CHANNEL_LAN;
+	ctx->priv = PRIV_NONE;
+	ctx->out = out;
+}
+
 const struct cmd_desc *
 dispatch_find(uint8_t netfn, uint8_t cmd)
 {

@@ -83,19 +83,6 @@ abandon_failed(struct bmc *bmc, struct session *s, uint64_t now_ms)
 	session_free(bmc, s);
 }
 
-static void
-ctx_init(struct cmd_ctx *ctx, struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src,
-    struct bmc_out *out)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->bmc = bmc;
-	ctx->now = now;
-	ctx->src = src;
-	ctx->channel = CHANNEL_LAN;
-	ctx->priv = PRIV_NONE;
-	ctx->out = out;
-}
-
 /*
  * Activate Session, sent in a packet that names the temporary session ID
  * from Get Session Challenge and is authenticated with the password.  Until
@@ -111,7 +98,7 @@ lan15_activate(struct bmc *bmc, const struct bmc_time *now, struct session *s, u
 	uint8_t type, priv, challenge[16], rsp[32], cc = CC_OK, h = 0;
 	uint32_t out_seq;
 	const struct bmc_user *u;
-	size_t n = 0;
+	size_t n;
 	char a[64];
 
 	if (msg_decode_request(msg, mlen, &rq) != 0 || rq.netfn != NETFN_APP ||
@@ -140,13 +127,8 @@ lan15_activate(struct bmc *bmc, const struct bmc_time *now, struct session *s, u
 	    (h = session_free_handle(bmc)) == 0)
 		cc = 0x81; /* no session slot */
 
-	rsp[n++] = rq.rq_sa;
-	rsp[n++] = (uint8_t)((rq.netfn | 1) << 2 | rq.rq_lun);
-	rsp[n] = msg_checksum(rsp, 2);
-	n++;
-	rsp[n++] = rq.rs_sa;
-	rsp[n++] = (uint8_t)(rq.rq_seq << 2 | rq.rs_lun);
-	rsp[n++] = rq.cmd;
+	msg_response_header(&rq, rsp);
+	n = MSG_RSP_HDR_LEN;
 	rsp[n++] = cc;
 	if (cc == CC_OK) {
 		uint32_t new_sid = s->bmc_sid, in_seq;
@@ -218,7 +200,7 @@ lan15_handle(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr 
 		/* Session-less: only commands that need no session get through dispatch. */
 		if (type != AUTHTYPE_NONE || seq != 0)
 			return;
-		ctx_init(&ctx, bmc, now, src, out);
+		cmd_ctx_init(&ctx, bmc, now, src, out);
 		n = msg_serve(&ctx, msg, mlen, rsp, sizeof(rsp));
 		if (n > 0)
 			out->reply_len =
@@ -258,7 +240,7 @@ lan15_handle(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr 
 		    session_pw16(s), e->reply, e->len, out->reply, sizeof(out->reply));
 		return;
 	}
-	ctx_init(&ctx, bmc, now, src, out);
+	cmd_ctx_init(&ctx, bmc, now, src, out);
 	ctx.sess = s;
 	ctx.priv = s->priv;
 	n = msg_serve(&ctx, msg, mlen, rsp, sizeof(rsp));

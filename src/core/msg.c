@@ -41,6 +41,17 @@ msg_decode_request(const uint8_t *p, size_t n, struct ipmi_req *rq)
 	return 0;
 }
 
+void
+msg_response_header(const struct ipmi_req *rq, uint8_t out[MSG_RSP_HDR_LEN])
+{
+	out[0] = rq->rq_sa;
+	out[1] = (uint8_t)((rq->netfn | 1) << 2 | rq->rq_lun);
+	out[2] = msg_checksum(out, 2);
+	out[3] = rq->rs_sa;
+	out[4] = (uint8_t)(rq->rq_seq << 2 | rq->rs_lun);
+	out[5] = rq->cmd;
+}
+
 size_t
 msg_serve(struct cmd_ctx *ctx, const uint8_t *in, size_t inlen, uint8_t *rsp, size_t cap)
 {
@@ -53,15 +64,10 @@ msg_serve(struct cmd_ctx *ctx, const uint8_t *in, size_t inlen, uint8_t *rsp, si
 	ctx->netfn = rq.netfn;
 	ctx->cmd = rq.cmd;
 
-	hdr = wbuf_reserve(&w, 6);
+	hdr = wbuf_reserve(&w, MSG_RSP_HDR_LEN);
 	if (hdr == NULL)
 		return 0;
-	hdr[0] = rq.rq_sa;
-	hdr[1] = (uint8_t)((rq.netfn | 1) << 2 | rq.rq_lun);
-	hdr[2] = msg_checksum(hdr, 2);
-	hdr[3] = rq.rs_sa;
-	hdr[4] = (uint8_t)(rq.rq_seq << 2 | rq.rs_lun);
-	hdr[5] = rq.cmd;
+	msg_response_header(&rq, hdr);
 	if (rq.rs_lun != 0)
 		wbuf_put_u8(&w, CC_INVALID_LUN); /* only LUN 0 has commands */
 	else

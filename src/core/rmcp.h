@@ -41,6 +41,10 @@ struct ipmi_req {
 	size_t len;
 };
 
+/* A response's header (rqSA .. cmd) for a request: addresses swapped, netFn + 1, rqSeq echoed. */
+#define MSG_RSP_HDR_LEN 6
+void msg_response_header(const struct ipmi_req *rq, uint8_t out[MSG_RSP_HDR_LEN]);
+
 /* Decode and checksum-check a request message; -1 = drop silently. */
 int msg_decode_request(const uint8_t *p, size_t n, struct ipmi_req *rq);
 /* Checksum over p[0..n): the byte that makes the sum 0. */

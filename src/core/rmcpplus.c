@@ -157,14 +157,9 @@ serve_session_ipmi(struct bmc *bmc, const struct bmc_time *now, struct session *
 		    rmcpp_wrap(bmc, s, PAYLOAD_IPMI, e->reply, e->len, out->reply, sizeof(out->reply));
 		return;
 	}
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.bmc = bmc;
-	ctx.now = now;
-	ctx.src = &s->peer;
+	cmd_ctx_init(&ctx, bmc, now, &s->peer, out);
 	ctx.sess = s;
-	ctx.channel = CHANNEL_LAN;
 	ctx.priv = s->priv;
-	ctx.out = out;
 	n = msg_serve(&ctx, msg, mlen, rsp, sizeof(rsp));
 	if (n == 0)
 		return;
@@ -177,6 +172,17 @@ serve_session_ipmi(struct bmc *bmc, const struct bmc_time *now, struct session *
 	if (ctx.close_target != NULL)
 		session_free(bmc, ctx.close_target);
 }
+
+/* Session setup: each request payload type, its handler and its reply type. */
+static const struct {
+	uint8_t rq, rs;
+	void (*fn)(
+	    struct bmc *, const struct bmc_time *, const struct bmc_addr *, struct buf *, struct wbuf *);
+} setup_steps[] = {
+    {PAYLOAD_OPEN_SESSION_RQ, PAYLOAD_OPEN_SESSION_RS, rakp_open_session},
+    {PAYLOAD_RAKP1, PAYLOAD_RAKP2, rakp_rakp1},
+    {PAYLOAD_RAKP3, PAYLOAD_RAKP4, rakp_rakp3},
+};
 
 static void
 serve_sessionless(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src,
@@ -192,35 +198,21 @@ serve_sessionless(struct bmc *bmc, const struct bmc_time *now, const struct bmc_
 	/* Setup messages and pre-session requests carry sequence 0 and no trailer. */
 	if (h->ptype & (PT_ENCRYPTED | PT_AUTHENTICATED))
 		return;
-	switch (h->ptype) {
-	case PAYLOAD_IPMI:
-		memset(&ctx, 0, sizeof(ctx));
-		ctx.bmc = bmc;
-		ctx.now = now;
-		ctx.src = src;
-		ctx.channel = CHANNEL_LAN;
-		ctx.priv = PRIV_NONE;
-		ctx.out = out;
+	if (h->ptype == PAYLOAD_IPMI) {
+		cmd_ctx_init(&ctx, bmc, now, src, out);
 		n = msg_serve(&ctx, h->payload, h->plen, rsp, sizeof(rsp));
 		rtype = PAYLOAD_IPMI;
-		break;
-	case PAYLOAD_OPEN_SESSION_RQ:
-		rakp_open_session(bmc, now, src, &b, &w);
+	} else {
+		size_t i;
+
+		for (i = 0; i < sizeof(setup_steps) / sizeof(setup_steps[0]); i++)
+			if (setup_steps[i].rq == h->ptype)
+				break;
+		if (i == sizeof(setup_steps) / sizeof(setup_steps[0]))
+			return;
+		setup_steps[i].fn(bmc, now, src, &b, &w);
 		n = w.err ? 0 : w.len;
-		rtype = PAYLOAD_OPEN_SESSION_RS;
-		break;
-	case PAYLOAD_RAKP1:
-		rakp_rakp1(bmc, now, src, &b, &w);
-		n = w.err ? 0 : w.len;
-		rtype = PAYLOAD_RAKP2;
-		break;
-	case PAYLOAD_RAKP3:
-		rakp_rakp3(bmc, now, src, &b, &w);
-		n = w.err ? 0 : w.len;
-		rtype = PAYLOAD_RAKP4;
-		break;
-	default:
-		return;
+		rtype = setup_steps[i].rs;
 	}
 	if (n > 0)
 		out->reply_len = rmcpp_wrap(bmc, NULL, rtype, rsp, n, out->reply, sizeof(out->reply));

@@ -9,21 +9,9 @@
 
 #include "core/bmc.h"
 
+#include "fuzz_rand.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static uint32_t rnd = 1;
-
-static void
-fuzz_rand(void *arg, void *dst, size_t n)
-{
-	uint8_t *p = dst;
-
-	(void)arg;
-	while (n--) {
-		rnd = rnd * 1103515245u + 12345u;
-		*p++ = (uint8_t)(rnd >> 16);
-	}
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

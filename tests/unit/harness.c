@@ -73,15 +73,11 @@ h_cmd(struct harness *h, uint8_t priv, uint8_t netfn, uint8_t cmd, const uint8_t
 	struct wbuf w = WBUF_INIT(rsp, cap);
 	struct cmd_ctx ctx;
 
-	memset(&ctx, 0, sizeof(ctx));
 	bmc_out_reset(&h->out);
-	ctx.bmc = h->bmc;
-	ctx.now = &h->now;
-	ctx.channel = CHANNEL_LAN;
+	cmd_ctx_init(&ctx, h->bmc, &h->now, NULL, &h->out);
 	ctx.priv = priv;
 	ctx.netfn = netfn;
 	ctx.cmd = cmd;
-	ctx.out = &h->out;
 	dispatch(&ctx, data, len, &w);
 	assert_false(w.err);
 	return w.len;
