@@ -25,22 +25,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t rsp[BMC_MSG_MAX];
 	size_t n;
 
-	if (bmc == NULL) {
-		struct bmc_env env = {fuzz_rand, NULL, NULL};
-		struct bmc_conf conf;
-		bmc_conf_defaults(&conf);
-		bmc = bmc_new(&env, &conf);
-		if (bmc == NULL || bmc_user_add(bmc, "admin", (const uint8_t *)"Fuzz-Pass-123", 13, 4) < 0)
-			abort();
-	}
-	/* (Re)login when a previous input closed or reset the session. */
-	if (session_count(bmc, SESS_ACTIVE) == 0) {
-		bmc_reset_sessions(bmc);
-		client_init(&c, bmc, &now, 40000);
-		if (client_login(&c, 17, "admin", "Fuzz-Pass-123", 4) != 0)
-			abort();
-		if (client_cmd(&c, 0x06, 0x3b, (const uint8_t[]){4}, 1, rsp, &n) != 0)
-			abort();
+	/*
+	 * (Re)login when a previous input closed or reset the session.  Inputs
+	 * may also lock the console out for good (delete the user, disable the
+	 * suite, lower the channel limit): then start from a fresh instance.
+	 */
+	if (bmc == NULL || session_count(bmc, SESS_ACTIVE) == 0) {
+		int tries;
+
+		for (tries = 0; tries < 2; tries++) {
+			if (bmc == NULL || tries > 0) {
+				struct bmc_env env = {fuzz_rand, NULL, NULL};
+				struct bmc_conf conf;
+				bmc_free(bmc);
+				bmc_conf_defaults(&conf);
+				bmc = bmc_new(&env, &conf);
+				if (bmc == NULL ||
+				    bmc_user_add(bmc, "admin", (const uint8_t *)"Fuzz-Pass-123", 13, 4) < 0)
+					abort();
+			}
+			bmc_reset_sessions(bmc);
+			client_init(&c, bmc, &now, 40000);
+			if (client_login(&c, 17, "admin", "Fuzz-Pass-123", 4) == 0 &&
+			    client_cmd(&c, 0x06, 0x3b, (const uint8_t[]){4}, 1, rsp, &n) == 0)
+				break;
+		}
+		if (tries == 2)
+			abort(); /* a fresh instance must always let the admin in */
 	}
 	if (size < 2 || size - 2 > 255)
 		return 0;
