@@ -6,6 +6,7 @@
  *
  * Exit status: 0 done, 1 refused or daemon unreachable, 2 usage error.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -44,6 +45,19 @@ static const char usage_main[] =
     "  user passwd NAME|ID [--password-file FILE | --password-stdin]\n"
     "                                  set a user's password\n"
     "  user del NAME|ID                delete a user\n"
+    "  sensor list                     every sensor: reading, status, model\n"
+    "  sensor show NAME|NUM            one sensor in detail, with its thresholds\n"
+    "  sensor set NAME|NUM VALUE       pin a reading (units, or a state mask like 0x0080)\n"
+    "  sensor release NAME|NUM         let the model drive the sensor again\n"
+    "  host power on|off               switch the simulated host on or off\n"
+    "  host load PERCENT               set the host's load, 0 to 100\n"
+    "  host status                     the host's power and load\n"
+    "  fault fan-fail NAME|NUM         stop a fan\n"
+    "  fault psu-fail NAME|NUM         fail the power supply behind a sensor\n"
+    "  fault intrusion                 open the chassis\n"
+    "  fault clear [NAME|NUM]          clear every simulated fault, or one sensor's\n"
+    "  sdr import FILE                 replace the sensors with an ipmitool sdr dump\n"
+    "  sdr reset                       back to the configured sensors\n"
     "\n"
     "options:\n"
     "  --state-dir DIR   the daemon's state directory (default: $GHOSTBMC_STATE_DIR,\n"
@@ -54,9 +68,6 @@ static const char usage_main[] =
     "Without --password-file or --password-stdin, a password is prompted for on the\n"
     "terminal.  A password file's first line is the password.\n";
 
-static const char usage_status[] = "usage: ghostbmc status\n";
-static const char usage_user[] = "usage: ghostbmc user list|add|passwd|del ...\n";
-static const char usage_user_list[] = "usage: ghostbmc user list\n";
 static const char usage_user_add[] =
     "usage: ghostbmc user add NAME [--priv user|operator|administrator]\n"
     "                            [--password-file FILE | --password-stdin]\n";
@@ -195,6 +206,25 @@ request(const char *sock, int argc, char *const argv[])
 
 /* ---- commands ---- */
 
+struct command;
+
+/* argc and argv start at the command's first word. */
+typedef int command_fn(const char *sock, const struct command *cmd, int argc, char *argv[]);
+
+/*
+ * A command is one or two words, then arguments.  cmd_simple() checks their
+ * number and answers -h, then runs run(), or sends the words and arguments
+ * as they are when run is NULL.  A command with options (min < 0) is handed
+ * to run() unchecked: it parses its arguments itself.
+ */
+struct command {
+	const char *group; /* the first word */
+	const char *sub; /* the second word, NULL for a one-word command */
+	const char *usage;
+	int min, max; /* how many arguments follow the words */
+	command_fn *run;
+};
+
 struct user_opts {
 	const char *who;
 	const char *priv;
@@ -255,7 +285,7 @@ parse_user_args(
 }
 
 static int
-cmd_user_add(const char *sock, int argc, char *argv[])
+cmd_user_add(const char *sock, const struct command *cmd, int argc, char *argv[])
 {
 	char pw[PASSWORD_LINE_MAX];
 	struct user_opts o;
@@ -263,13 +293,13 @@ cmd_user_add(const char *sock, int argc, char *argv[])
 	unsigned char priv;
 	int rc;
 
-	if ((rc = parse_user_args(argc, argv, &o, true, true, usage_user_add)) != 0)
+	if ((rc = parse_user_args(argc - 2, argv + 2, &o, true, true, cmd->usage)) != 0)
 		return rc == 1 ? 0 : rc;
 	/* Least privilege unless asked. */
 	if ((priv = config_parse_priv(o.priv != NULL ? o.priv : "user")) == 0)
 		return usage_error(
-		    usage_user_add, "unknown privilege %s (user, operator, administrator)", o.priv);
-	if ((rc = get_password(o.password_file, o.password_stdin, pw, sizeof(pw), usage_user_add)) != 0)
+		    cmd->usage, "unknown privilege %s (user, operator, administrator)", o.priv);
+	if ((rc = get_password(o.password_file, o.password_stdin, pw, sizeof(pw), cmd->usage)) != 0)
 		return rc == -1 ? 1 : rc;
 	req[0] = "user";
 	req[1] = "add";
@@ -282,16 +312,16 @@ cmd_user_add(const char *sock, int argc, char *argv[])
 }
 
 static int
-cmd_user_passwd(const char *sock, int argc, char *argv[])
+cmd_user_passwd(const char *sock, const struct command *cmd, int argc, char *argv[])
 {
 	char pw[PASSWORD_LINE_MAX];
 	struct user_opts o;
 	char *req[4];
 	int rc;
 
-	if ((rc = parse_user_args(argc, argv, &o, false, true, usage_user_passwd)) != 0)
+	if ((rc = parse_user_args(argc - 2, argv + 2, &o, false, true, cmd->usage)) != 0)
 		return rc == 1 ? 0 : rc;
-	if ((rc = get_password(o.password_file, o.password_stdin, pw, sizeof(pw), usage_user_passwd)) != 0)
+	if ((rc = get_password(o.password_file, o.password_stdin, pw, sizeof(pw), cmd->usage)) != 0)
 		return rc == -1 ? 1 : rc;
 	req[0] = "user";
 	req[1] = "passwd";
@@ -305,13 +335,13 @@ cmd_user_passwd(const char *sock, int argc, char *argv[])
 }
 
 static int
-cmd_user_del(const char *sock, int argc, char *argv[])
+cmd_user_del(const char *sock, const struct command *cmd, int argc, char *argv[])
 {
 	struct user_opts o;
 	char *req[3];
 	int rc;
 
-	if ((rc = parse_user_args(argc, argv, &o, false, false, usage_user_del)) != 0)
+	if ((rc = parse_user_args(argc - 2, argv + 2, &o, false, false, cmd->usage)) != 0)
 		return rc == 1 ? 0 : rc;
 	req[0] = "user";
 	req[1] = "del";
@@ -319,36 +349,140 @@ cmd_user_del(const char *sock, int argc, char *argv[])
 	return request(sock, 3, req);
 }
 
+/* The daemon checks these too; catching a typo here saves a round trip. */
 static int
-cmd_simple(const char *sock, int argc, char *argv[], int nwords, const char *usage)
+cmd_host_power(const char *sock, const struct command *cmd, int argc, char *argv[])
 {
-	if (argc > nwords && is_help(argv[nwords])) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (argc != nwords)
-		return usage_error(usage, "unexpected argument %s", argv[nwords]);
+	if (strcmp(argv[2], "on") != 0 && strcmp(argv[2], "off") != 0)
+		return usage_error(cmd->usage, "host power: %s is neither on nor off", argv[2]);
 	return request(sock, argc, argv);
 }
 
 static int
-cmd_user(const char *sock, int argc, char *argv[])
+cmd_host_load(const char *sock, const struct command *cmd, int argc, char *argv[])
 {
+	unsigned long pct = 0;
+	char *end = argv[2];
+
+	/* Digits only (no sign, no blanks), 0 to 100, and a "%" if you like. */
+	if (isdigit((unsigned char)argv[2][0]))
+		pct = strtoul(argv[2], &end, 10);
+	if (end == argv[2] || pct > 100 || (*end != '\0' && strcmp(end, "%") != 0))
+		return usage_error(
+		    cmd->usage, "host load: PERCENT is an integer from 0 to 100, not %s", argv[2]);
+	return request(sock, argc, argv);
+}
+
+/* The daemon has its own working directory: it takes absolute paths only. */
+static int
+cmd_sdr_import(const char *sock, const struct command *cmd, int argc, char *argv[])
+{
+	char *req[3], *path;
+	int rc;
+
+	(void)cmd;
+	(void)argc;
+	if ((path = realpath(argv[2], NULL)) == NULL) {
+		fprintf(stderr, "ghostbmc: %s: %s\n", argv[2], strerror(errno));
+		return 1;
+	}
+	req[0] = argv[0];
+	req[1] = argv[1];
+	req[2] = path;
+	rc = request(sock, 3, req);
+	free(path);
+	return rc;
+}
+
+static const struct command commands[] = {
+    {"status", NULL, "usage: ghostbmc status\n", 0, 0, NULL},
+    {"user", "list", "usage: ghostbmc user list\n", 0, 0, NULL},
+    {"user", "add", usage_user_add, -1, -1, cmd_user_add},
+    {"user", "passwd", usage_user_passwd, -1, -1, cmd_user_passwd},
+    {"user", "del", usage_user_del, -1, -1, cmd_user_del},
+    {"sensor", "list", "usage: ghostbmc sensor list\n", 0, 0, NULL},
+    {"sensor", "show", "usage: ghostbmc sensor show NAME|NUM\n", 1, 1, NULL},
+    {"sensor", "set",
+        "usage: ghostbmc sensor set NAME|NUM VALUE\n"
+        "       VALUE: in the sensor's units (threshold sensors), or a state mask\n"
+        "       0x0000-0x7fff (discrete sensors); kept until sensor release\n",
+        2, 2, NULL},
+    {"sensor", "release", "usage: ghostbmc sensor release NAME|NUM\n", 1, 1, NULL},
+    {"host", "power", "usage: ghostbmc host power on|off\n", 1, 1, cmd_host_power},
+    {"host", "load", "usage: ghostbmc host load PERCENT\n       PERCENT: 0 to 100\n", 1, 1, cmd_host_load},
+    {"host", "status", "usage: ghostbmc host status\n", 0, 0, NULL},
+    {"fault", "fan-fail", "usage: ghostbmc fault fan-fail NAME|NUM\n", 1, 1, NULL},
+    {"fault", "psu-fail", "usage: ghostbmc fault psu-fail NAME|NUM\n", 1, 1, NULL},
+    {"fault", "intrusion", "usage: ghostbmc fault intrusion\n", 0, 0, NULL},
+    {"fault", "clear", "usage: ghostbmc fault clear [NAME|NUM]\n", 0, 1, NULL},
+    {"sdr", "import", "usage: ghostbmc sdr import FILE\n       FILE: written by ipmitool sdr dump\n", 1, 1,
+        cmd_sdr_import},
+    {"sdr", "reset", "usage: ghostbmc sdr reset\n", 0, 0, NULL},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static int
+cmd_simple(const char *sock, const struct command *cmd, int argc, char *argv[])
+{
+	int nwords = cmd->sub != NULL ? 2 : 1, i;
+
+	for (i = nwords; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(cmd->usage, stdout);
+			return 0;
+		}
+	}
+	if (argc - nwords < cmd->min)
+		return usage_error(cmd->usage, "%s%s%s: missing %s", cmd->group, cmd->sub != NULL ? " " : "",
+		    cmd->sub != NULL ? cmd->sub : "",
+		    cmd->min - (argc - nwords) > 1 ? "arguments" : "an argument");
+	if (argc - nwords > cmd->max)
+		return usage_error(cmd->usage, "unexpected argument %s", argv[nwords + cmd->max]);
+	if (cmd->run != NULL)
+		return cmd->run(sock, cmd, argc, argv);
+	return request(sock, argc, argv);
+}
+
+/* The usages of a group's commands, one after the other. */
+static void
+group_usage(const char *group, char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < NCOMMANDS && off < len; i++)
+		if (strcmp(commands[i].group, group) == 0)
+			off += (size_t)snprintf(buf + off, len - off, "%s", commands[i].usage);
+}
+
+static int
+dispatch(const char *sock, int argc, char *argv[])
+{
+	const struct command *cmd;
+	char usage[2048];
+	bool known = false;
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++) {
+		cmd = &commands[i];
+		if (strcmp(cmd->group, argv[0]) != 0)
+			continue;
+		known = true;
+		if (cmd->sub == NULL || (argc > 1 && strcmp(cmd->sub, argv[1]) == 0))
+			return cmd->min < 0 ? cmd->run(sock, cmd, argc, argv)
+			                    : cmd_simple(sock, cmd, argc, argv);
+	}
+	if (!known)
+		return usage_error(usage_main, "unknown command: %s", argv[0]);
+	group_usage(argv[0], usage, sizeof(usage));
 	if (argc < 2)
-		return usage_error(usage_user, "user: missing a subcommand");
+		return usage_error(usage, "%s: missing a subcommand", argv[0]);
 	if (is_help(argv[1])) {
-		fputs(usage_main, stdout);
+		fputs(usage, stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "list") == 0)
-		return cmd_simple(sock, argc, argv, 2, usage_user_list);
-	if (strcmp(argv[1], "add") == 0)
-		return cmd_user_add(sock, argc - 2, argv + 2);
-	if (strcmp(argv[1], "passwd") == 0)
-		return cmd_user_passwd(sock, argc - 2, argv + 2);
-	if (strcmp(argv[1], "del") == 0)
-		return cmd_user_del(sock, argc - 2, argv + 2);
-	return usage_error(usage_user, "unknown command: user %s", argv[1]);
+	return usage_error(usage, "unknown command: %s %s", argv[0], argv[1]);
 }
 
 static const struct option longopts[] = {
@@ -395,13 +529,9 @@ main(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 
-	if (strcmp(argv[0], "status") == 0)
-		return cmd_simple(sock, argc, argv, 1, usage_status);
-	if (strcmp(argv[0], "user") == 0)
-		return cmd_user(sock, argc, argv);
 	if (strcmp(argv[0], "help") == 0) {
 		fputs(usage_main, stdout);
 		return 0;
 	}
-	return usage_error(usage_main, "unknown command: %s", argv[0]);
+	return dispatch(sock, argc, argv);
 }

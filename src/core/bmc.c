@@ -176,6 +176,7 @@ bmc_new(const struct bmc_env *env, const struct bmc_conf *conf)
 	}
 	users_init(bmc);
 	params_defaults(bmc);
+	sel_init(&bmc->sel);
 	if (bmc->conf.ipmi15_auth_types & AUTHTYPE_SUPPORTED_MASK)
 		bmc_logf(bmc, BMC_LOG_WARN,
 		    "IPMI 1.5 sessions are enabled (auth types%s%s%s): they are weaker than "
@@ -197,6 +198,9 @@ bmc_free(struct bmc *bmc)
 	if (bmc == NULL)
 		return;
 	bmc_reset_sessions(bmc);
+	sdr_repo_free(&bmc->sdr);
+	free(bmc->sensors);
+	sel_free(&bmc->sel);
 	crypto_wipe(bmc->users, sizeof(bmc->users));
 	crypto_wipe(bmc->params.kg, sizeof(bmc->params.kg));
 	free(bmc);

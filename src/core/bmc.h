@@ -102,6 +102,8 @@ enum bmc_fx_kind {
 	FX_SAVE_USER, /* arg = user ID: persist bmc_user_get(arg) */
 	FX_SAVE_PARAM, /* arg = enum bmc_param: persist bmc_param_export(arg) */
 	FX_RESET_BMC, /* arg = 0 cold, 1 warm: reset the instance after the reply */
+	FX_SEL_ADD, /* arg = record ID: a SEL entry was added */
+	FX_SEL_CLEAR, /* the SEL was cleared */
 };
 
 struct bmc_fx {

@@ -10,6 +10,7 @@
 #include "core/bmc.h"
 #include "core/buf.h"
 #include "core/ipmi.h"
+#include "core/sdr.h"
 
 #define BMC_MAX_SESSIONS 63 /* session handles are 6 bits */
 #define BMC_MAX_PENDING 64
@@ -198,6 +199,11 @@ struct bmc {
 	unsigned last_sid_next;
 	struct bmc_stats stats;
 	bool guid_generated; /* no GUID was configured: the stored one wins */
+
+	struct sdr_repo sdr;
+	struct sensor *sensors; /* the sensors we own, in record order */
+	size_t nsensors;
+	struct sel sel;
 };
 
 void bmc_logf(struct bmc *bmc, enum bmc_log_level level, const char *fmt, ...)

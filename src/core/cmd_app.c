@@ -12,7 +12,7 @@
  * SDR, SEL, FRU and chassis models land; a client must never be told of a
  * device we don't have.
  */
-#define DEVICE_SUPPORT 0x00
+#define DEVICE_SUPPORT 0x07 /* sensor device, SDR repository, SEL */
 
 #define IPMI_FORUM_IANA_LO 0xf2 /* 7154 = 001BF2h, LS byte first */
 #define IPMI_FORUM_IANA_MID 0x1b

@@ -36,4 +36,33 @@ cmd_handler_fn cmd_set_user_password;
 cmd_handler_fn cmd_set_lan_config;
 cmd_handler_fn cmd_get_lan_config;
 
+/* cmd_sensor.c: sensor readings, thresholds, events; device SDR info */
+cmd_handler_fn cmd_get_device_sdr_info;
+cmd_handler_fn cmd_get_sensor_reading_factors;
+cmd_handler_fn cmd_set_sensor_hysteresis;
+cmd_handler_fn cmd_get_sensor_hysteresis;
+cmd_handler_fn cmd_set_sensor_thresholds;
+cmd_handler_fn cmd_get_sensor_thresholds;
+cmd_handler_fn cmd_set_sensor_event_enable;
+cmd_handler_fn cmd_get_sensor_event_enable;
+cmd_handler_fn cmd_rearm_sensor_events;
+cmd_handler_fn cmd_get_sensor_event_status;
+cmd_handler_fn cmd_get_sensor_reading;
+cmd_handler_fn cmd_get_sensor_type;
+
+/* cmd_storage.c: SDR repository and SEL */
+cmd_handler_fn cmd_get_sdr_repo_info;
+cmd_handler_fn cmd_get_sdr_repo_alloc_info;
+cmd_handler_fn cmd_reserve_sdr_repo;
+cmd_handler_fn cmd_get_sdr;
+cmd_handler_fn cmd_get_sdr_repo_time;
+cmd_handler_fn cmd_get_sel_info;
+cmd_handler_fn cmd_get_sel_alloc_info;
+cmd_handler_fn cmd_reserve_sel;
+cmd_handler_fn cmd_get_sel_entry;
+cmd_handler_fn cmd_add_sel_entry;
+cmd_handler_fn cmd_clear_sel;
+cmd_handler_fn cmd_get_sel_time;
+cmd_handler_fn cmd_set_sel_time;
+
 #endif

@@ -22,6 +22,7 @@
 #include "config/config.h"
 #include "core/bmc.h"
 #include "io/ctl.h"
+#include "io/ctl_int.h"
 #include "io/lan.h"
 #include "io/log.h"
 
@@ -29,7 +30,7 @@
 #define GHOSTBMC_VERSION "unknown"
 #endif
 
-#define CTL_REPLY_MAX 8192
+#define CTL_REPLY_MAX 65536 /* a sensor list of an imported SDR fits */
 #define CTL_MAX_ARGS 16
 #define CTL_MAX_CONNS 16
 #define CTL_LINGER_MS 1000
@@ -68,10 +69,8 @@ static void conn_timeout(uv_timer_t *t);
 
 /* ---- the answer ---- */
 
-static void reply(struct ctl_conn *c, const char *fmt, ...) __attribute__((__format__(printf, 2, 3)));
-
-static void
-reply(struct ctl_conn *c, const char *fmt, ...)
+void
+ctl_reply(struct ctl_conn *c, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -89,11 +88,9 @@ reply(struct ctl_conn *c, const char *fmt, ...)
 	c->rlen += (size_t)n;
 }
 
-static int reply_error(struct ctl_conn *c, const char *fmt, ...) __attribute__((__format__(printf, 2, 3)));
-
-/* The final line of a failed request.  Returns -1, for "return reply_error(...)". */
-static int
-reply_error(struct ctl_conn *c, const char *fmt, ...)
+/* The final line of a failed request.  Returns -1, for "return ctl_reply_error(...)". */
+int
+ctl_reply_error(struct ctl_conn *c, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -104,7 +101,7 @@ reply_error(struct ctl_conn *c, const char *fmt, ...)
 	/* Partial output before an error would read as data: drop it. */
 	c->rlen = 0;
 	c->overflow = false;
-	reply(c, "error: %s\n", msg);
+	ctl_reply(c, "error: %s\n", msg);
 	return -1;
 }
 
@@ -150,10 +147,10 @@ check_password(struct ctl_conn *c, const char *pw)
 	size_t len = strlen(pw);
 
 	if (len < min || len == 0)
-		return reply_error(
+		return ctl_reply_error(
 		    c, "password too short: the minimum length is %u characters", min ? min : 1);
 	if (len > BMC_PASSWORD_MAX)
-		return reply_error(
+		return ctl_reply_error(
 		    c, "password too long: IPMI allows at most %d characters", BMC_PASSWORD_MAX);
 	return 0;
 }
@@ -165,7 +162,7 @@ persist_user(struct ctl_conn *c, uint8_t id)
 	struct bmc_fx fx = {FX_SAVE_USER, id};
 
 	if (instance_commit(c->ctl->inst, &fx, 1) == -1)
-		return reply_error(c, "cannot save the change, nothing was changed (see the daemon log)");
+		return ctl_reply_error(c, "cannot save the change, nothing was changed (see the daemon log)");
 	return 0;
 }
 
@@ -178,17 +175,17 @@ cmd_status(struct ctl_conn *c)
 	size_t i;
 
 	bmc_get_status(inst->bmc, &st);
-	reply(c, "instance: %s\n", inst->name);
-	reply(c, "version: %s\n", GHOSTBMC_VERSION);
+	ctl_reply(c, "instance: %s\n", inst->name);
+	ctl_reply(c, "version: %s\n", GHOSTBMC_VERSION);
 	for (i = 0; i < inst->nlisten; i++) {
 		config_format_addr(&inst->listen[i], a, sizeof(a));
-		reply(c, "listen: %s\n", a);
+		ctl_reply(c, "listen: %s\n", a);
 	}
-	reply(c, "sessions: %u active, %u pending\n", st.active_sessions, st.pending_sessions);
-	reply(c, "users: %u defined, %u enabled\n", st.users, bmc_user_count(inst->bmc, true));
-	reply(c, "datagrams: %llu received, %llu sent, %llu dropped\n", (unsigned long long)st.rx_datagrams,
+	ctl_reply(c, "sessions: %u active, %u pending\n", st.active_sessions, st.pending_sessions);
+	ctl_reply(c, "users: %u defined, %u enabled\n", st.users, bmc_user_count(inst->bmc, true));
+	ctl_reply(c, "datagrams: %llu received, %llu sent, %llu dropped\n", (unsigned long long)st.rx_datagrams,
 	    (unsigned long long)st.tx_datagrams, (unsigned long long)(st.dropped + inst->edge_dropped));
-	reply(c, "uptime: %llu s\n", (unsigned long long)((uv_now(inst->loop) - inst->started_ms) / 1000));
+	ctl_reply(c, "uptime: %llu s\n", (unsigned long long)((uv_now(inst->loop) - inst->started_ms) / 1000));
 	return 0;
 }
 
@@ -199,12 +196,12 @@ cmd_user_list(struct ctl_conn *c)
 	const struct bmc_user *u;
 	uint8_t id;
 
-	reply(c, "%-3s %-16s %-13s %-8s %s\n", "ID", "NAME", "PRIVILEGE", "STATE", "PASSWORD");
+	ctl_reply(c, "%-3s %-16s %-13s %-8s %s\n", "ID", "NAME", "PRIVILEGE", "STATE", "PASSWORD");
 	for (id = 1; id <= BMC_MAX_USERS; id++) {
 		u = bmc_user_get(inst->bmc, id);
 		if (u == NULL || !u->defined)
 			continue;
-		reply(c, "%-3u %-16s %-13s %-8s %s\n", id, u->name[0] != '\0' ? u->name : "(anonymous)",
+		ctl_reply(c, "%-3u %-16s %-13s %-8s %s\n", id, u->name[0] != '\0' ? u->name : "(anonymous)",
 		    priv_text(u->priv_limit), u->enabled ? "enabled" : "disabled",
 		    u->password_len > 0 ? "yes" : "no");
 	}
@@ -219,25 +216,25 @@ cmd_user_add(struct ctl_conn *c, const char *name, const char *privname, const c
 	int r;
 
 	if ((priv = config_parse_priv(privname)) == 0)
-		return reply_error(c, "unknown privilege \"%s\" (user, operator or administrator)", privname);
+		return ctl_reply_error(c, "unknown privilege \"%s\" (user, operator or administrator)", privname);
 	/* "add" never changes an existing account; "passwd" is for that. */
 	if ((id = bmc_user_find(inst->bmc, name)) != 0)
-		return reply_error(c, "user \"%s\" already exists (ID %u)", name, id);
+		return ctl_reply_error(c, "user \"%s\" already exists (ID %u)", name, id);
 	if (check_password(c, pw) == -1)
 		return -1;
 	r = bmc_user_add(inst->bmc, name, (const uint8_t *)pw, strlen(pw), priv);
 	if (r == BMC_ERR_INVALID)
-		return reply_error(c, "invalid user name \"%s\": 1 to %d printable characters, no spaces",
+		return ctl_reply_error(c, "invalid user name \"%s\": 1 to %d printable characters, no spaces",
 		    name, BMC_NAME_LEN);
 	if (r == BMC_ERR_FULL)
-		return reply_error(c, "no free user slot: IDs 2 to %d are all taken", BMC_MAX_USERS);
+		return ctl_reply_error(c, "no free user slot: IDs 2 to %d are all taken", BMC_MAX_USERS);
 	if (r < 0)
-		return reply_error(c, "%s", bmc_strerror(r));
+		return ctl_reply_error(c, "%s", bmc_strerror(r));
 	id = (uint8_t)r;
 	if (persist_user(c, id) == -1)
 		return -1;
 	log_info("%s: control: user %s (ID %u) added, privilege %s", inst->name, name, id, priv_text(priv));
-	reply(c, "user %s added with ID %u\n", name, id);
+	ctl_reply(c, "user %s added with ID %u\n", name, id);
 	return 0;
 }
 
@@ -249,11 +246,11 @@ cmd_user_passwd(struct ctl_conn *c, const char *who, const char *pw)
 	int r;
 
 	if ((id = resolve_user(inst, who)) == 0)
-		return reply_error(c, "no such user \"%s\"", who);
+		return ctl_reply_error(c, "no such user \"%s\"", who);
 	if (check_password(c, pw) == -1)
 		return -1;
 	if ((r = bmc_user_set_password(inst->bmc, id, (const uint8_t *)pw, strlen(pw))) < 0)
-		return reply_error(c, "%s", bmc_strerror(r));
+		return ctl_reply_error(c, "%s", bmc_strerror(r));
 	if (persist_user(c, id) == -1)
 		return -1;
 	log_info("%s: control: password of user %s (ID %u) changed", inst->name,
@@ -270,16 +267,16 @@ cmd_user_del(struct ctl_conn *c, const char *who)
 	int r;
 
 	if ((id = resolve_user(inst, who)) == 0)
-		return reply_error(c, "no such user \"%s\"", who);
+		return ctl_reply_error(c, "no such user \"%s\"", who);
 	snprintf(name, sizeof(name), "%s", bmc_user_get(inst->bmc, id)->name);
 	if ((r = bmc_user_delete(inst->bmc, id)) < 0)
-		return reply_error(c, "%s", bmc_strerror(r));
+		return ctl_reply_error(c, "%s", bmc_strerror(r));
 	if (persist_user(c, id) == -1)
 		return -1;
 	log_info("%s: control: user %s (ID %u) deleted", inst->name, name, id);
-	reply(c, "user %s (ID %u) deleted\n", name, id);
+	ctl_reply(c, "user %s (ID %u) deleted\n", name, id);
 	if (!instance_has_admin(inst))
-		reply(c,
+		ctl_reply(c,
 		    "note: no enabled administrator is left; the next start of the daemon generates one\n");
 	return 0;
 }
@@ -287,8 +284,10 @@ cmd_user_del(struct ctl_conn *c, const char *who)
 static int
 dispatch(struct ctl_conn *c, int argc, char **argv)
 {
+	int r;
+
 	if (argc == 0)
-		return reply_error(c, "empty request");
+		return ctl_reply_error(c, "empty request");
 	if (strcmp(argv[0], "status") == 0 && argc == 1)
 		return cmd_status(c);
 	if (strcmp(argv[0], "user") == 0 && argc >= 2) {
@@ -301,8 +300,10 @@ dispatch(struct ctl_conn *c, int argc, char **argv)
 		if (strcmp(argv[1], "del") == 0 && argc == 3)
 			return cmd_user_del(c, argv[2]);
 	}
+	if ((r = ctl_host_dispatch(c, c->ctl->inst, argc, argv)) != CTL_UNHANDLED)
+		return r;
 	/* Echo only the first two words: later ones may be a password. */
-	return reply_error(c, "unknown request \"%s%s%s\" with %d argument%s", argv[0], argc > 1 ? " " : "",
+	return ctl_reply_error(c, "unknown request \"%s%s%s\" with %d argument%s", argv[0], argc > 1 ? " " : "",
 	    argc > 1 ? argv[1] : "", argc, argc == 1 ? "" : "s");
 }
 
@@ -318,7 +319,7 @@ handle_request(struct ctl_conn *c)
 	int argc = 0;
 
 	if (memchr(c->req, '\0', c->len) != NULL) {
-		reply_error(c, "request contains a NUL byte");
+		ctl_reply_error(c, "request contains a NUL byte");
 		goto done;
 	}
 	while (p < end) {
@@ -330,16 +331,16 @@ handle_request(struct ctl_conn *c)
 		if (*p == '\0')
 			break;
 		if (argc == CTL_MAX_ARGS) {
-			reply_error(c, "too many arguments (at most %d)", CTL_MAX_ARGS);
+			ctl_reply_error(c, "too many arguments (at most %d)", CTL_MAX_ARGS);
 			goto done;
 		}
 		argv[argc++] = p;
 		p = nl + 1;
 	}
 	if (dispatch(c, argc, argv) == 0)
-		reply(c, "ok\n");
+		ctl_reply(c, "ok\n");
 	if (c->overflow)
-		reply_error(c, "answer too long");
+		ctl_reply_error(c, "answer too long");
 done:
 	/* The request may hold a password. */
 	OPENSSL_cleanse(c->req, sizeof(c->req));
@@ -468,7 +469,7 @@ conn_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 			conn_answer(c);
 		} else if (c->len == sizeof(c->req)) {
 			OPENSSL_cleanse(c->req, sizeof(c->req));
-			reply_error(c, "request too large (at most %d bytes)", CTL_REQUEST_MAX);
+			ctl_reply_error(c, "request too large (at most %d bytes)", CTL_REQUEST_MAX);
 			conn_answer(c);
 		}
 		return;
@@ -482,7 +483,7 @@ conn_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	}
 	if (nread == UV_ENOBUFS) {
 		OPENSSL_cleanse(c->req, sizeof(c->req));
-		reply_error(c, "request too large (at most %d bytes)", CTL_REQUEST_MAX);
+		ctl_reply_error(c, "request too large (at most %d bytes)", CTL_REQUEST_MAX);
 		conn_answer(c);
 		return;
 	}

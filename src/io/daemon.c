@@ -27,6 +27,7 @@
 #include "core/ipmi.h"
 #include "io/ctl.h"
 #include "io/daemon.h"
+#include "io/host.h"
 #include "io/lan.h"
 #include "io/log.h"
 #include "store/store.h"
@@ -517,6 +518,7 @@ daemon_stop(struct daemon *d)
 		return;
 	d->stopping = true;
 	lan_close(&d->inst);
+	host_close(&d->inst);
 	ctl_close(d->ctl);
 	d->ctl = NULL;
 	signal_close(&d->sigint);
@@ -599,9 +601,18 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 	inst->nlisten = cfg->nlisten;
 	instance_snapshot_defaults(inst);
 	instance_load(inst, cfg);
+	inst->cfg = cfg;
+	snprintf(inst->sdr_import_path, sizeof(inst->sdr_import_path), "%s/%s", cfg->state_dir,
+	    DAEMON_SDR_IMPORT_NAME);
+	if (host_configure_sensors(inst, false, err, sizeof(err)) == -1)
+		fatalx("%s", err);
 
 	/* Bind before changing any account, so that a taken port changes nothing. */
 	if (lan_start(inst, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	/* Each instance's noise differs, and stays the same across restarts. */
+	memcpy(&cfg->host.seed, bmc_get_conf(inst->bmc)->system_guid, sizeof(cfg->host.seed));
+	if (host_start(inst, &cfg->host, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if ((d->ctl = ctl_open(inst, d->sock_path, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
@@ -619,6 +630,7 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 		log_warnx("shutdown: event loop not empty: %s", uv_strerror(r));
 		rc = 1;
 	}
+	sim_free(inst->sim);
 	bmc_free(inst->bmc);
 	store_close(inst->store);
 	close(d->lockfd);

@@ -9,6 +9,7 @@ struct config;
 
 #define DAEMON_LOCK_NAME "ghostbmcd.lock"
 #define DAEMON_INITIAL_PASSWORD_NAME "initial-admin-password"
+#define DAEMON_SDR_IMPORT_NAME "sdr-import.bin" /* the last `ghostbmc sdr import` */
 
 /*
  * Run until SIGINT or SIGTERM.  Start-up failures are fatal (logged, exit 1);

@@ -142,6 +142,13 @@ save_param(struct instance *inst, uint32_t arg)
 	return 0;
 }
 
+void
+instance_now(const struct instance *inst, struct bmc_time *now)
+{
+	now->mono_ms = uv_now(inst->loop);
+	now->wall_s = (int64_t)time(NULL);
+}
+
 int
 instance_commit(struct instance *inst, const struct bmc_fx *fx, size_t nfx)
 {
@@ -371,8 +378,7 @@ recv_cb(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struct sockaddr *
 		inst->edge_dropped++;
 		return;
 	}
-	now.mono_ms = uv_now(inst->loop);
-	now.wall_s = (int64_t)time(NULL);
+	instance_now(inst, &now);
 	r = bmc_handle_datagram(inst->bmc, &now, &src, (const uint8_t *)buf->base, (size_t)nread, &inst->out);
 	if (r < 0) {
 		char a[64];
@@ -390,8 +396,7 @@ tick_cb(uv_timer_t *t)
 	struct bmc_time now;
 	int r;
 
-	now.mono_ms = uv_now(inst->loop);
-	now.wall_s = (int64_t)time(NULL);
+	instance_now(inst, &now);
 	if ((r = bmc_tick(inst->bmc, &now, &inst->out)) < 0)
 		log_warnx("%s: tick: %s", inst->name, bmc_strerror(r));
 	lan_finish(inst, NULL, NULL, &inst->out);

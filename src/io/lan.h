@@ -17,6 +17,7 @@
 #include "core/bmc.h"
 
 struct store;
+struct sim_host;
 struct lan_listener;
 
 /* One BMC instance as the edge sees it.  daemon.c owns it. */
@@ -41,8 +42,20 @@ struct instance {
 	uint8_t param_default[BMC_PARAM_COUNT][BMC_PARAM_BLOB_MAX];
 	size_t param_default_len[BMC_PARAM_COUNT];
 
+	const struct config *cfg; /* the daemon's, for the sensor list */
+	char sdr_import_path[CONFIG_PATH_MAX + 32]; /* STATE_DIR/sdr-import.bin */
+
+	/* The governed host (host.c): today always the simulated server. */
+	struct sim_host *sim;
+	uv_timer_t sample;
+	bool sample_running;
+	uint64_t sample_last_ms;
+
 	struct bmc_out out; /* scratch for one call; the loop is not re-entrant */
 };
+
+/* The clocks the core is given. */
+void instance_now(const struct instance *inst, struct bmc_time *now);
 
 /* Remember the parameter defaults; call right after bmc_new(). */
 void instance_snapshot_defaults(struct instance *inst);

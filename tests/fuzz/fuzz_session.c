@@ -11,10 +11,29 @@
 #include <string.h>
 
 #include "client.h"
+#include "core/sensor.h"
 
 #include "fuzz_rand.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The built-in server, so that SDR, sensor and SEL commands have something to work on. */
+static int
+add_sensors(struct bmc *bmc, const struct bmc_time *now)
+{
+	struct bmc_sensor_conf sc[64];
+	struct bmc_out out;
+	char err[128];
+	size_t i, n = bmc_sensor_defaults(sc, 64);
+
+	if (bmc_sensors_set(bmc, now, sc, n, err, sizeof(err)) != 0)
+		return -1;
+	for (i = 0; i < bmc_sensor_count(bmc); i++) {
+		bmc_out_reset(&out);
+		bmc_sensor_feed(bmc, now, i, sc[i].model.nominal, 0, true, &out);
+	}
+	return 0;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -41,7 +60,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				bmc_conf_defaults(&conf);
 				bmc = bmc_new(&env, &conf);
 				if (bmc == NULL ||
-				    bmc_user_add(bmc, "admin", (const uint8_t *)"Fuzz-Pass-123", 13, 4) < 0)
+				    bmc_user_add(bmc, "admin", (const uint8_t *)"Fuzz-Pass-123", 13, 4) < 0 ||
+				    add_sensors(bmc, &now) != 0)
 					abort();
 			}
 			bmc_reset_sessions(bmc);
@@ -56,6 +76,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2 || size - 2 > 255)
 		return 0;
 	(void)client_cmd(&c, data[0] & 0x3e, data[1], data + 2, size - 2, rsp, &n);
+	/* Move one sensor, so thresholds set by the input get crossed and logged. */
+	bmc_out_reset(&c.out);
+	bmc_sensor_feed(bmc, &now, data[1] % 32, (double)(int8_t)data[0] * 40.0, data[0], (data[1] & 1) != 0, &c.out);
 	/* A Cold/Warm Reset effect: do what the edge does. */
 	for (n = 0; n < c.out.nfx; n++)
 		if (c.out.fx[n].kind == FX_RESET_BMC)

@@ -1,0 +1,316 @@
+/*
+ * The simulated 1U server.  A handful of first-order lags stand in for the
+ * physics: each quantity moves toward a target with its own time constant,
+ * so a load change warms the CPUs over tens of seconds, the fan curve
+ * answers, and a failed fan spins down in a couple of seconds.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/sim.h"
+
+#define FAN_MAX_RPM 16000.0
+#define FAN_MIN_DUTY 0.30
+#define FAN_CURVE_LO 45.0 /* hottest CPU at which fans leave their minimum */
+#define FAN_CURVE_HI 80.0 /* ... and reach full speed */
+#define CPU_IDLE_W 15.0
+#define CPU_LOAD_W 110.0
+#define BOARD_W 40.0
+#define STANDBY_W 8.0
+#define PSU_EFFICIENCY 0.92
+#define MAINS_V 230.0
+
+#define TAU_FAN_MS 2000.0
+#define TAU_FAN_STOP_MS 1500.0
+#define TAU_CPU_MS 15000.0
+#define TAU_DIMM_MS 30000.0
+#define TAU_EXHAUST_MS 20000.0
+#define TAU_COOL_MS 60000.0 /* heatsinks after power-off */
+
+struct sim_host {
+	struct sim_params p;
+	bool power;
+	double load; /* 0..1 */
+	double cpu_c[SIM_MAX_CPUS];
+	double dimm_c, exhaust_c;
+	double fan_rpm[SIM_MAX_FANS];
+	bool fan_failed[SIM_MAX_FANS];
+	bool psu_failed[SIM_MAX_PSUS];
+	bool intrusion;
+	uint64_t rng;
+};
+
+void
+sim_params_defaults(struct sim_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->power_on = true;
+	p->load_pct = 20;
+	p->ambient_c = 24.0;
+	p->ncpus = 2;
+	p->nfans = 4;
+	p->npsus = 2;
+	p->seed = 0x9e3779b97f4a7c15ull;
+}
+
+/* xorshift64*: the noise needs to look random, not be secret. */
+static double
+noise(struct sim_host *s)
+{
+	s->rng ^= s->rng >> 12;
+	s->rng ^= s->rng << 25;
+	s->rng ^= s->rng >> 27;
+	return (double)((s->rng * 0x2545f4914f6cdd1dull) >> 11) / (double)(1ull << 53) * 2.0 - 1.0;
+}
+
+static unsigned
+clamp_count(unsigned n, unsigned max)
+{
+	return n > max ? max : n;
+}
+
+struct sim_host *
+sim_new(const struct sim_params *p)
+{
+	struct sim_host *s;
+	unsigned i;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->p = *p;
+	s->p.ncpus = clamp_count(p->ncpus, SIM_MAX_CPUS);
+	s->p.nfans = clamp_count(p->nfans, SIM_MAX_FANS);
+	s->p.npsus = clamp_count(p->npsus, SIM_MAX_PSUS);
+	s->power = p->power_on;
+	s->load = (p->load_pct > 100 ? 100 : p->load_pct) / 100.0;
+	s->rng = p->seed ? p->seed : 1;
+	/* Start near equilibrium so the first readings are already believable. */
+	for (i = 0; i < SIM_MAX_CPUS; i++)
+		s->cpu_c[i] = p->ambient_c + (s->power ? 15.0 + 25.0 * s->load : 0);
+	s->dimm_c = p->ambient_c + (s->power ? 8.0 + 12.0 * s->load : 0);
+	s->exhaust_c = p->ambient_c + (s->power ? 10.0 + 15.0 * s->load : 0);
+	for (i = 0; i < SIM_MAX_FANS; i++)
+		s->fan_rpm[i] = s->power ? FAN_MAX_RPM * FAN_MIN_DUTY : 0;
+	for (i = 0; i < 50; i++)
+		sim_step(s, 1000);
+	return s;
+}
+
+void
+sim_free(struct sim_host *s)
+{
+	free(s);
+}
+
+void
+sim_set_power(struct sim_host *s, bool on)
+{
+	s->power = on;
+}
+
+bool
+sim_power(const struct sim_host *s)
+{
+	return s->power;
+}
+
+int
+sim_set_load(struct sim_host *s, unsigned pct)
+{
+	if (pct > 100)
+		return -1;
+	s->load = pct / 100.0;
+	return 0;
+}
+
+unsigned
+sim_load(const struct sim_host *s)
+{
+	return (unsigned)lround(s->load * 100.0);
+}
+
+int
+sim_fan_fail(struct sim_host *s, unsigned fan, bool failed)
+{
+	if (fan < 1 || fan > s->p.nfans)
+		return -1;
+	s->fan_failed[fan - 1] = failed;
+	return 0;
+}
+
+int
+sim_psu_fail(struct sim_host *s, unsigned psu, bool failed)
+{
+	if (psu < 1 || psu > s->p.npsus)
+		return -1;
+	s->psu_failed[psu - 1] = failed;
+	return 0;
+}
+
+void
+sim_intrusion(struct sim_host *s, bool open)
+{
+	s->intrusion = open;
+}
+
+void
+sim_clear_faults(struct sim_host *s)
+{
+	memset(s->fan_failed, 0, sizeof(s->fan_failed));
+	memset(s->psu_failed, 0, sizeof(s->psu_failed));
+	s->intrusion = false;
+}
+
+static void
+approach(double *x, double target, double dt_ms, double tau_ms)
+{
+	*x = target + (*x - target) * exp(-dt_ms / tau_ms);
+}
+
+/* Mean speed of the fans as a fraction of full speed: the airflow. */
+static double
+airflow(const struct sim_host *s)
+{
+	double sum = 0;
+	unsigned i;
+
+	if (s->p.nfans == 0)
+		return 0.5; /* passive cooling: call it half */
+	for (i = 0; i < s->p.nfans; i++)
+		sum += s->fan_rpm[i];
+	return sum / (s->p.nfans * FAN_MAX_RPM);
+}
+
+static double
+cpu_watts(const struct sim_host *s)
+{
+	return s->power ? CPU_IDLE_W + CPU_LOAD_W * s->load : 0;
+}
+
+static double
+fan_duty(const struct sim_host *s)
+{
+	double hottest = s->p.ambient_c, d;
+	unsigned i;
+
+	for (i = 0; i < s->p.ncpus; i++)
+		if (s->cpu_c[i] > hottest)
+			hottest = s->cpu_c[i];
+	for (i = 0; i < s->p.nfans; i++)
+		if (s->fan_failed[i])
+			return 1.0; /* a lost fan: the rest run flat out */
+	d = FAN_MIN_DUTY + (1.0 - FAN_MIN_DUTY) * (hottest - FAN_CURVE_LO) / (FAN_CURVE_HI - FAN_CURVE_LO);
+	return d < FAN_MIN_DUTY ? FAN_MIN_DUTY : (d > 1.0 ? 1.0 : d);
+}
+
+/* AC input of the whole machine. */
+static double
+input_watts(const struct sim_host *s)
+{
+	double duty = fan_duty(s), dc;
+
+	if (!s->power)
+		return STANDBY_W;
+	dc = s->p.ncpus * cpu_watts(s) + BOARD_W + s->p.nfans * (2.0 + 18.0 * duty * duty * duty);
+	return dc / PSU_EFFICIENCY + STANDBY_W;
+}
+
+void
+sim_step(struct sim_host *s, uint64_t dt_ms)
+{
+	double dt = (double)dt_ms, flow, duty, r_th;
+	unsigned i;
+
+	duty = fan_duty(s);
+	for (i = 0; i < s->p.nfans; i++) {
+		if (s->fan_failed[i] || !s->power)
+			approach(&s->fan_rpm[i], 0, dt, TAU_FAN_STOP_MS);
+		else
+			approach(&s->fan_rpm[i], duty * FAN_MAX_RPM, dt, TAU_FAN_MS);
+	}
+	flow = airflow(s);
+	/* Heatsink to air: worse as the airflow drops. */
+	r_th = 0.30 + 0.35 * (1.0 - flow);
+	for (i = 0; i < s->p.ncpus; i++)
+		approach(&s->cpu_c[i], s->p.ambient_c + cpu_watts(s) * r_th, dt, s->power ? TAU_CPU_MS : TAU_COOL_MS);
+	approach(&s->dimm_c, s->p.ambient_c + (s->power ? 5.0 + 20.0 * s->load * (1.0 - 0.5 * flow) : 0), dt,
+	    s->power ? TAU_DIMM_MS : TAU_COOL_MS);
+	approach(&s->exhaust_c,
+	    s->p.ambient_c + (s->power ? (input_watts(s) - STANDBY_W) * 0.06 / (0.2 + flow) : 0), dt,
+	    s->power ? TAU_EXHAUST_MS : TAU_COOL_MS);
+}
+
+static unsigned
+working_psus(const struct sim_host *s)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < s->p.npsus; i++)
+		if (!s->psu_failed[i])
+			n++;
+	return n;
+}
+
+bool
+sim_read(struct sim_host *s, const struct bmc_sensor_model *m, double *value, uint16_t *state)
+{
+	unsigned i = m->index ? m->index - 1u : 0;
+	double psu_share;
+
+	*value = 0;
+	*state = 0;
+	if (m->host_powered && !s->power)
+		return false;
+	switch (m->kind) {
+	case MODEL_STATIC:
+		*value = m->nominal;
+		*state = m->state;
+		return true;
+	case MODEL_CPU_TEMP:
+		*value = s->cpu_c[i % SIM_MAX_CPUS] + 0.3 * noise(s);
+		return true;
+	case MODEL_DIMM_TEMP:
+		*value = s->dimm_c + 0.3 * noise(s);
+		return true;
+	case MODEL_INLET_TEMP:
+		*value = s->p.ambient_c + 0.3 * noise(s);
+		return true;
+	case MODEL_EXHAUST_TEMP:
+		*value = s->exhaust_c + 0.3 * noise(s);
+		return true;
+	case MODEL_VOLTAGE:
+	case MODEL_BATTERY:
+		*value = m->nominal + m->noise * noise(s);
+		return true;
+	case MODEL_FAN:
+		*value = s->fan_rpm[i % SIM_MAX_FANS];
+		if (*value > 50)
+			*value += 40 * noise(s);
+		return true;
+	case MODEL_POWER_IN:
+	case MODEL_CURRENT_IN:
+		if (i < SIM_MAX_PSUS && s->psu_failed[i])
+			return true; /* a failed supply carries nothing */
+		psu_share = working_psus(s) ? input_watts(s) / working_psus(s) : 0;
+		psu_share += psu_share * 0.01 * noise(s);
+		*value = m->kind == MODEL_POWER_IN ? psu_share : psu_share / MAINS_V;
+		return true;
+	case MODEL_CPU_STATUS:
+		*state = i < s->p.ncpus ? 0x0080 : 0; /* presence detected */
+		return true;
+	case MODEL_PSU_STATUS:
+		if (i >= s->p.npsus)
+			return true;
+		*state = (uint16_t)(0x0001 | (s->psu_failed[i] ? 0x000a : 0)); /* presence; failure, input lost */
+		return true;
+	case MODEL_INTRUSION:
+		*state = s->intrusion ? 0x0001 : 0;
+		return true;
+	case MODEL_POWER_UNIT:
+		*state = s->power ? 0 : 0x0001; /* power off / power down */
+		return true;
+	default:
+		return false;
+	}
+}
