@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,63 @@ number(struct ctx *c, struct fy_node *v, int line, const char *key, unsigned lon
 	return true;
 }
 
+/* A signed number from min to max (decimal, 0x hex). */
+static bool
+snumber(struct ctx *c, struct fy_node *v, int line, const char *key, long min, long max, long *out)
+{
+	char buf[32], *end;
+	long x;
+
+	if (!scalar(c, v, line, key, buf, sizeof(buf)))
+		return false;
+	errno = 0;
+	x = strtol(buf, &end, 0);
+	if (buf[0] == '\0' || isspace((unsigned char)buf[0]) || *end != '\0' || errno != 0 || x < min ||
+	    x > max) {
+		cerr(c, line, "%s: expected a whole number from %ld to %ld, not \"%s\"", key, min, max, buf);
+		return false;
+	}
+	*out = x;
+	return true;
+}
+
+/* A finite number (YAML int or float) from min to max; either bound may be infinite. */
+static bool
+real(struct ctx *c, struct fy_node *v, int line, const char *key, double min, double max, double *out)
+{
+	char buf[64], *end;
+	double x;
+
+	if (!scalar(c, v, line, key, buf, sizeof(buf)))
+		return false;
+	errno = 0;
+	x = strtod(buf, &end);
+	if (buf[0] != '\0' && !isspace((unsigned char)buf[0]) && *end == '\0' && errno == 0 && isfinite(x) &&
+	    x >= min && x <= max) {
+		*out = x;
+		return true;
+	}
+	if (isinf(min) && isinf(max))
+		cerr(c, line, "%s: expected a number, not \"%s\"", key, buf);
+	else if (isinf(max))
+		cerr(c, line, "%s: expected a number of at least %g, not \"%s\"", key, min, buf);
+	else
+		cerr(c, line, "%s: expected a number from %g to %g, not \"%s\"", key, min, max, buf);
+	return false;
+}
+
+static bool
+bool_word(const char *s, bool *out)
+{
+	if (strcmp(s, "true") == 0 || strcmp(s, "yes") == 0 || strcmp(s, "on") == 0)
+		*out = true;
+	else if (strcmp(s, "false") == 0 || strcmp(s, "no") == 0 || strcmp(s, "off") == 0)
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
 static bool
 boolean(struct ctx *c, struct fy_node *v, int line, const char *key, bool *out)
 {
@@ -104,15 +162,67 @@ boolean(struct ctx *c, struct fy_node *v, int line, const char *key, bool *out)
 
 	if (!scalar(c, v, line, key, buf, sizeof(buf)))
 		return false;
-	if (strcmp(buf, "true") == 0 || strcmp(buf, "yes") == 0 || strcmp(buf, "on") == 0)
-		*out = true;
-	else if (strcmp(buf, "false") == 0 || strcmp(buf, "no") == 0 || strcmp(buf, "off") == 0)
-		*out = false;
-	else {
+	if (!bool_word(buf, out)) {
 		cerr(c, line, "%s: expected true or false, not \"%s\"", key, buf);
 		return false;
 	}
 	return true;
+}
+
+/* No value: `key:`, `~`, `null`, `none` (a quoted "none" is a string). */
+static bool
+is_null(struct fy_node *v)
+{
+	const char *s;
+	size_t n;
+
+	if (v == NULL)
+		return true;
+	if (!fy_node_is_scalar(v) || fy_node_is_alias(v) || fy_node_get_style(v) != FYNS_PLAIN ||
+	    (s = fy_node_get_scalar(v, &n)) == NULL)
+		return false;
+	return n == 0 || (n == 1 && s[0] == '~') || (n == 4 && strncasecmp(s, "null", 4) == 0) ||
+	    (n == 4 && strncmp(s, "none", 4) == 0);
+}
+
+struct word {
+	const char *name;
+	unsigned long value;
+};
+
+/* One of words, or (when max is not 0) a number from 0 to max. */
+static bool
+word_value(struct ctx *c, struct fy_node *v, int line, const char *key, const struct word *w,
+    unsigned long max, unsigned long *out)
+{
+	char buf[32], list[200], *end;
+	size_t i, used = 0;
+	unsigned long x;
+
+	if (!scalar(c, v, line, key, buf, sizeof(buf)))
+		return false;
+	for (i = 0; w[i].name != NULL; i++)
+		if (strcmp(buf, w[i].name) == 0) {
+			*out = w[i].value;
+			return true;
+		}
+	if (max != 0 && isdigit((unsigned char)buf[0])) {
+		errno = 0;
+		x = strtoul(buf, &end, 0);
+		if (*end == '\0' && errno == 0 && x <= max) {
+			*out = x;
+			return true;
+		}
+	}
+	list[0] = '\0';
+	for (i = 0; w[i].name != NULL && used < sizeof(list); i++)
+		used +=
+		    (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i == 0 ? "" : ", ", w[i].name);
+	if (max != 0)
+		cerr(c, line, "%s: expected %s or a number from 0 to %lu, not \"%s\"", key, list, max, buf);
+	else
+		cerr(c, line, "%s: expected %s, not \"%s\"", key, list, buf);
+	return false;
 }
 
 static bool
@@ -240,6 +350,10 @@ config_defaults(struct config *cfg)
 	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "/var/lib/ghostbmc");
 	cfg->log_level = BMC_LOG_INFO;
 	bmc_conf_defaults(&cfg->bmc);
+	sim_params_defaults(&cfg->host);
+	cfg->nsensors = bmc_sensor_defaults(cfg->sensors, CONFIG_MAX_SENSORS);
+	if (cfg->nsensors > CONFIG_MAX_SENSORS)
+		cfg->nsensors = CONFIG_MAX_SENSORS;
 }
 
 /* ---- sections ---- */
@@ -629,9 +743,587 @@ do_users(struct ctx *c, struct fy_node *v, int line)
 }
 
 static void
-do_root(struct ctx *c, struct fy_node *root)
+do_host(struct ctx *c, struct fy_node *m, int line)
+{
+	struct sim_params *h = &c->cfg->host;
+	struct fy_node_pair *p;
+	void *it = NULL;
+	unsigned long x;
+	double d;
+
+	if (!fy_node_is_mapping(m)) {
+		cerr(c, line, "host: expected a mapping with type, power, load and ambient");
+		return;
+	}
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k);
+		char buf[32];
+
+		if (key == NULL) {
+			cerr(c, l, "host: keys must be names");
+		} else if (strcmp(key, "type") == 0) {
+			if (scalar(c, v, l, key, buf, sizeof(buf)) && strcmp(buf, "sim") != 0)
+				cerr(c, l, "type: expected sim (the only host type), not \"%s\"", buf);
+		} else if (strcmp(key, "power") == 0) {
+			if (scalar(c, v, l, key, buf, sizeof(buf)) && !bool_word(buf, &h->power_on))
+				cerr(c, l, "power: expected on or off, not \"%s\"", buf);
+		} else if (strcmp(key, "load") == 0) {
+			if (number(c, v, l, key, 0, 100, &x))
+				h->load_pct = (unsigned)x;
+		} else if (strcmp(key, "ambient") == 0) {
+			if (real(c, v, l, key, -40, 80, &d))
+				h->ambient_c = d;
+		} else {
+			cerr(c, l, "host: unknown key \"%s\"", key);
+		}
+	}
+}
+
+/* ---- sensors ---- */
+
+static const struct word sensor_types[] = {
+    {"temperature", STYPE_TEMPERATURE},
+    {"voltage", STYPE_VOLTAGE},
+    {"current", STYPE_CURRENT},
+    {"fan", STYPE_FAN},
+    {"physical-security", STYPE_PHYSICAL_SECURITY},
+    {"processor", STYPE_PROCESSOR},
+    {"power-supply", STYPE_POWER_SUPPLY},
+    {"power-unit", STYPE_POWER_UNIT},
+    {"other", STYPE_OTHER_UNITS},
+    {"memory", STYPE_MEMORY},
+    {"event-logging", STYPE_EVENT_LOGGING},
+    {"system-event", STYPE_SYSTEM_EVENT},
+    {"watchdog2", STYPE_WATCHDOG2},
+    {NULL, 0},
+};
+
+static const struct word reading_types[] = {
+    {"threshold", READING_THRESHOLD},
+    {"sensor-specific", READING_SENSOR_SPECIFIC},
+    {NULL, 0},
+};
+
+static const struct word units[] = {
+    {"degrees-c", UNIT_DEGREES_C},
+    {"volts", UNIT_VOLTS},
+    {"amps", UNIT_AMPS},
+    {"watts", UNIT_WATTS},
+    {"rpm", UNIT_RPM},
+    {"none", UNIT_NONE},
+    {NULL, 0},
+};
+
+static const struct word analog_formats[] = {
+    {"unsigned", 0},
+    {"ones-complement", 1},
+    {"twos-complement", 2},
+    {NULL, 0},
+};
+
+/* Bit order of thr_mask (THR_x). */
+static const char *const thr_names[THR_COUNT] = {"lnc", "lcr", "lnr", "unc", "ucr", "unr"};
+
+/* Sensor types that read a value against thresholds unless told otherwise. */
+static bool
+threshold_type(uint8_t type)
+{
+	return type == STYPE_TEMPERATURE || type == STYPE_VOLTAGE || type == STYPE_CURRENT ||
+	    type == STYPE_FAN || type == STYPE_OTHER_UNITS;
+}
+
+static bool
+valid_sensor_name(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > BMC_SENSOR_NAME_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* Names compare as the CLI finds them: without regard to case. */
+static int
+sensor_by_name(const struct bmc_sensor_conf *list, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(list[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static bool
+entity_part(const char *s, size_t n, unsigned long max, unsigned long *out)
+{
+	char buf[16], *end;
+
+	if (n == 0 || n >= sizeof(buf) || !isdigit((unsigned char)s[0]))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	errno = 0;
+	*out = strtoul(buf, &end, 0);
+	return *end == '\0' && errno == 0 && *out <= max;
+}
+
+/* "ID.INSTANCE", each decimal or 0x hex: 3.1, 0x07.1. */
+static void
+entity_value(struct ctx *c, struct fy_node *v, int line, struct bmc_sensor_conf *s)
+{
+	char buf[32];
+	const char *dot;
+	unsigned long id, inst;
+
+	if (!scalar(c, v, line, "entity", buf, sizeof(buf)))
+		return;
+	if ((dot = strchr(buf, '.')) == NULL || !entity_part(buf, (size_t)(dot - buf), 255, &id) ||
+	    !entity_part(dot + 1, strlen(dot + 1), 127, &inst)) {
+		cerr(c, line,
+		    "entity: expected ID.INSTANCE such as 3.1 (ID 0-255, instance 0-127), not \"%s\"", buf);
+		return;
+	}
+	s->entity_id = (uint8_t)id;
+	s->entity_instance = (uint8_t)inst;
+}
+
+static void
+model_value(struct ctx *c, struct fy_node *v, int line, struct bmc_sensor_conf *s)
+{
+	char buf[32], list[200];
+	size_t used = 0;
+	int kind;
+	uint8_t i;
+
+	if (!scalar(c, v, line, "model", buf, sizeof(buf)))
+		return;
+	if ((kind = bmc_model_by_name(buf)) >= 0) {
+		s->model.kind = (uint8_t)kind;
+		return;
+	}
+	list[0] = '\0';
+	for (i = 0; i < MODEL_COUNT && used < sizeof(list); i++)
+		used += (size_t)snprintf(
+		    list + used, sizeof(list) - used, "%s%s", i == 0 ? "" : ", ", bmc_model_name(i));
+	cerr(c, line, "model: expected %s, not \"%s\"", list, buf);
+}
+
+static void
+do_thresholds(struct ctx *c, struct fy_node *m, int line, struct bmc_sensor_conf *s)
 {
 	struct fy_node_pair *p;
+	void *it = NULL;
+	double d;
+	int i;
+
+	if (!fy_node_is_mapping(m)) {
+		cerr(c, line, "thresholds: expected a mapping such as {lcr: 5, ucr: 90}");
+		return;
+	}
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k) ? node_line(k) : line;
+
+		for (i = 0; key != NULL && i < THR_COUNT; i++)
+			if (strcmp(key, thr_names[i]) == 0)
+				break;
+		if (key == NULL || i == THR_COUNT) {
+			cerr(c, l, "thresholds: unknown key \"%s\" (lnr, lcr, lnc, unc, ucr, unr)",
+			    key ? key : "?");
+		} else if (is_null(v)) {
+			s->thr_mask &= (uint8_t) ~(1u << i);
+			s->thr[i] = 0;
+		} else if (real(c, v, l, key, -INFINITY, INFINITY, &d)) {
+			s->thr_mask |= (uint8_t)(1u << i);
+			s->thr[i] = d;
+		}
+	}
+}
+
+static void
+do_hysteresis(struct ctx *c, struct fy_node *m, int line, struct bmc_sensor_conf *s)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+	unsigned long x;
+
+	if (!fy_node_is_mapping(m)) {
+		cerr(c, line, "hysteresis: expected a mapping such as {positive: 2, negative: 2}");
+		return;
+	}
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k) ? node_line(k) : line;
+
+		if (key != NULL && strcmp(key, "positive") == 0) {
+			if (number(c, v, l, key, 0, 255, &x))
+				s->hyst_pos = (uint8_t)x;
+		} else if (key != NULL && strcmp(key, "negative") == 0) {
+			if (number(c, v, l, key, 0, 255, &x))
+				s->hyst_neg = (uint8_t)x;
+		} else {
+			cerr(c, l, "hysteresis: unknown key \"%s\" (positive, negative)", key ? key : "?");
+		}
+	}
+}
+
+/*
+ * One `sensors.define` entry.  A name the list already has changes that
+ * sensor (only the keys given); a new name adds a sensor, which then needs
+ * a number and a type.  With `sdr_import`, an incomplete new one is kept
+ * only as an override for the imported record of that name.
+ */
+static void
+do_define(struct ctx *c, struct fy_node *m, int line, int *lines)
+{
+	struct config *cfg = c->cfg;
+	struct bmc_sensor_conf s;
+	struct fy_node_pair *p;
+	void *it = NULL;
+	char name[BMC_SENSOR_NAME_MAX + 1] = "";
+	bool has_number = false, has_type = false, has_rt = false, has_unit = false;
+	bool has_assert = false, has_deassert = false, has_reading = false, has_factors = false;
+	long fac[4] = {1, 0, 0, 0}, sx;
+	unsigned long x;
+	double d;
+	int start = c->nerr, idx, first = 0;
+	size_t i;
+	uint8_t old_type, old_thr;
+
+	if (!fy_node_is_mapping(m)) {
+		cerr(c, line, "define: each sensor is a mapping with a name");
+		return;
+	}
+	/* The name first: it says whether this changes a sensor or adds one. */
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		char buf[64];
+
+		if (first == 0)
+			first = node_line(k);
+		if (key == NULL || strcmp(key, "name") != 0)
+			continue;
+		first = node_line(k);
+		if (!scalar(c, v, first, key, buf, sizeof(buf)))
+			continue;
+		if (!valid_sensor_name(buf))
+			cerr(c, first, "name: 1 to %d printable ASCII characters, not \"%s\"",
+			    BMC_SENSOR_NAME_MAX, buf);
+		else
+			memcpy(name, buf, strlen(buf) + 1);
+	}
+	if (first != 0)
+		line = first;
+	if (c->nerr != start)
+		return;
+	if (name[0] == '\0') {
+		cerr(c, line, "define: a sensor needs a name");
+		return;
+	}
+	for (i = 0; i < cfg->noverrides; i++)
+		if (strcasecmp(cfg->overrides[i].name, name) == 0) {
+			cerr(c, line, "sensor \"%s\": defined twice", name);
+			return;
+		}
+	if ((idx = sensor_by_name(cfg->sensors, cfg->nsensors, name)) >= 0) {
+		s = cfg->sensors[idx];
+	} else {
+		memset(&s, 0, sizeof(s));
+		s.model.kind = MODEL_STATIC;
+		memcpy(s.name, name, strlen(name) + 1);
+	}
+	old_type = s.sensor_type;
+	old_thr = s.thr_mask;
+
+	it = NULL;
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k) ? node_line(k) : line;
+
+		if (key == NULL) {
+			cerr(c, l, "sensor \"%s\": keys must be names", name);
+		} else if (strcmp(key, "name") == 0) {
+			continue;
+		} else if (strcmp(key, "number") == 0) {
+			if ((has_number = number(c, v, l, key, 0, 254, &x)))
+				s.number = (uint8_t)x;
+		} else if (strcmp(key, "type") == 0) {
+			if ((has_type = word_value(c, v, l, key, sensor_types, 255, &x)))
+				s.sensor_type = (uint8_t)x;
+		} else if (strcmp(key, "reading_type") == 0) {
+			if ((has_rt = word_value(c, v, l, key, reading_types, 0x7f, &x)))
+				s.reading_type = (uint8_t)x;
+		} else if (strcmp(key, "entity") == 0) {
+			entity_value(c, v, l, &s);
+		} else if (strcmp(key, "unit") == 0) {
+			if ((has_unit = word_value(c, v, l, key, units, 255, &x)))
+				s.base_unit = (uint8_t)x;
+		} else if (strcmp(key, "analog_format") == 0) {
+			if (word_value(c, v, l, key, analog_formats, 0, &x))
+				s.analog_format = (uint8_t)x;
+		} else if (strcmp(key, "m") == 0 || strcmp(key, "b") == 0) {
+			if (snumber(c, v, l, key, -512, 511, &sx)) {
+				fac[key[0] == 'm' ? 0 : 1] = sx;
+				has_factors = true;
+			}
+		} else if (strcmp(key, "b_exp") == 0 || strcmp(key, "r_exp") == 0) {
+			if (snumber(c, v, l, key, -8, 7, &sx)) {
+				fac[key[0] == 'b' ? 2 : 3] = sx;
+				has_factors = true;
+			}
+		} else if (strcmp(key, "tolerance") == 0) {
+			if (number(c, v, l, key, 0, 63, &x))
+				s.tolerance = (uint8_t)x;
+		} else if (strcmp(key, "accuracy") == 0) {
+			if (number(c, v, l, key, 0, 1023, &x))
+				s.accuracy = (uint16_t)x;
+		} else if (strcmp(key, "accuracy_exp") == 0) {
+			if (number(c, v, l, key, 0, 3, &x))
+				s.accuracy_exp = (uint8_t)x;
+		} else if (strcmp(key, "range_max") == 0) {
+			if (real(c, v, l, key, -INFINITY, INFINITY, &d))
+				s.range_max = d;
+		} else if (strcmp(key, "thresholds") == 0) {
+			do_thresholds(c, v, l, &s);
+		} else if (strcmp(key, "hysteresis") == 0) {
+			do_hysteresis(c, v, l, &s);
+		} else if (strcmp(key, "assert_mask") == 0) {
+			if ((has_assert = number(c, v, l, key, 0, 0x7fff, &x)))
+				s.assert_mask = (uint16_t)x;
+		} else if (strcmp(key, "deassert_mask") == 0) {
+			if ((has_deassert = number(c, v, l, key, 0, 0x7fff, &x)))
+				s.deassert_mask = (uint16_t)x;
+		} else if (strcmp(key, "reading_mask") == 0) {
+			if ((has_reading = number(c, v, l, key, 0, 0x7fff, &x)))
+				s.reading_mask = (uint16_t)x;
+		} else if (strcmp(key, "nominal") == 0) {
+			if (is_null(v)) {
+				s.has_nominal = false;
+				s.nominal_reading = 0;
+			} else if (real(c, v, l, key, -INFINITY, INFINITY, &d)) {
+				s.has_nominal = true;
+				s.nominal_reading = d;
+			}
+		} else if (strcmp(key, "model") == 0) {
+			model_value(c, v, l, &s);
+		} else if (strcmp(key, "index") == 0) {
+			if (number(c, v, l, key, 1, 16, &x))
+				s.model.index = (uint8_t)x;
+		} else if (strcmp(key, "host_powered") == 0) {
+			boolean(c, v, l, key, &s.model.host_powered);
+		} else if (strcmp(key, "noise") == 0) {
+			if (real(c, v, l, key, 0, INFINITY, &d))
+				s.model.noise = d;
+		} else if (strcmp(key, "value") == 0) {
+			if (real(c, v, l, key, -INFINITY, INFINITY, &d))
+				s.model.nominal = d;
+		} else if (strcmp(key, "state") == 0) {
+			if (number(c, v, l, key, 0, 0x7fff, &x))
+				s.model.state = (uint16_t)x;
+		} else {
+			cerr(c, l, "sensor \"%s\": unknown key \"%s\"", name, key);
+		}
+	}
+	if (c->nerr != start)
+		return;
+
+	/* Any factor given: all four are, with m 1 and the others 0 unless written. */
+	if (has_factors) {
+		s.factors_set = true;
+		s.m = (int16_t)fac[0];
+		s.b = (int16_t)fac[1];
+		s.b_exp = (int8_t)fac[2];
+		s.r_exp = (int8_t)fac[3];
+	}
+	if (has_type && !has_rt && (idx < 0 || s.sensor_type != old_type))
+		s.reading_type = threshold_type(s.sensor_type) ? READING_THRESHOLD : READING_SENSOR_SPECIFIC;
+	/*
+	 * A changed type or set of thresholds: what fill derived from the old
+	 * ones (unit, event masks) is derived again unless written here.
+	 */
+	if (idx >= 0 && has_type && s.sensor_type != old_type) {
+		if (!has_unit)
+			s.base_unit = 0;
+		if (!has_reading)
+			s.reading_mask = 0;
+	}
+	if (idx >= 0 && ((has_type && s.sensor_type != old_type) || s.thr_mask != old_thr)) {
+		if (!has_assert)
+			s.assert_mask = 0;
+		if (!has_deassert)
+			s.deassert_mask = 0;
+	}
+
+	if (idx < 0 && (!has_number || !has_type) && cfg->sdr_import[0] == '\0') {
+		cerr(c, line, "sensor \"%s\": a new sensor (no built-in one has this name) needs %s", name,
+		    !has_number && !has_type ? "a number and a type"
+		        : !has_number        ? "a number"
+		                             : "a type");
+		return;
+	}
+	if (cfg->noverrides == CONFIG_MAX_SENSORS) {
+		cerr(c, line, "sensors: at most %d sensors", CONFIG_MAX_SENSORS);
+		return;
+	}
+	cfg->overrides[cfg->noverrides++] = s;
+	if (idx < 0 && (!has_number || !has_type))
+		return; /* only an override for the imported record of this name */
+	if (idx < 0) {
+		if (cfg->nsensors == CONFIG_MAX_SENSORS) {
+			cerr(c, line, "sensors: at most %d sensors", CONFIG_MAX_SENSORS);
+			return;
+		}
+		idx = (int)cfg->nsensors++;
+	}
+	cfg->sensors[idx] = s;
+	lines[idx] = line;
+}
+
+static void
+remove_one(struct ctx *c, struct fy_node *v, int line, bool builtin)
+{
+	struct config *cfg = c->cfg;
+	char name[64];
+	int i;
+
+	if (!scalar(c, v, line, "remove", name, sizeof(name)))
+		return;
+	if ((i = sensor_by_name(cfg->sensors, cfg->nsensors, name)) < 0) {
+		cerr(c, line, "remove: no built-in sensor is named \"%s\"%s", name,
+		    builtin ? "" : " (builtin is false)");
+		return;
+	}
+	memmove(&cfg->sensors[i], &cfg->sensors[i + 1],
+	    (cfg->nsensors - (size_t)i - 1) * sizeof(cfg->sensors[0]));
+	cfg->nsensors--;
+}
+
+static void
+do_remove(struct ctx *c, struct fy_node *v, int line, bool builtin)
+{
+	struct fy_node *item;
+	void *it = NULL;
+
+	if (is_null(v))
+		return;
+	if (fy_node_is_scalar(v)) {
+		remove_one(c, v, line, builtin);
+		return;
+	}
+	if (!fy_node_is_sequence(v)) {
+		cerr(c, line, "remove: expected a list of sensor names");
+		return;
+	}
+	while ((item = fy_node_sequence_iterate(v, &it)) != NULL)
+		remove_one(c, item, node_line(item) ? node_line(item) : line, builtin);
+}
+
+/* The final list: unique names and numbers, and every sensor written here complete. */
+static void
+check_sensors(struct ctx *c, const int *lines)
+{
+	struct bmc_sensor_conf *s = c->cfg->sensors;
+	size_t n = c->cfg->nsensors, i, j;
+	char msg[200], other[32];
+
+	for (j = 1; j < n; j++)
+		for (i = 0; i < j; i++) {
+			/* x is the sensor written here, y the one it clashes with (earlier in the file). */
+			size_t x = lines[j] ? j : i, y = lines[j] ? i : j;
+
+			if (lines[x] == 0)
+				continue; /* two built-in sensors */
+			if (lines[y] != 0)
+				snprintf(other, sizeof(other), " (line %d)", lines[y]);
+			else
+				snprintf(other, sizeof(other), " (built in)");
+			if (strcasecmp(s[x].name, s[y].name) == 0)
+				cerr(c, lines[x], "sensor \"%s\": the name is also used by sensor 0x%02x%s",
+				    s[x].name, s[y].number, other);
+			if (s[x].number == s[y].number)
+				cerr(c, lines[x], "sensor \"%s\": number 0x%02x is also used by \"%s\"%s",
+				    s[x].name, s[x].number, s[y].name, other);
+		}
+	for (i = 0; i < n; i++) {
+		if (lines[i] == 0)
+			continue;
+		msg[0] = '\0';
+		if (bmc_sensor_conf_fill(&s[i], msg, sizeof(msg)) != 0)
+			cerr(c, lines[i], "sensor \"%s\": %s", s[i].name,
+			    msg[0] ? msg : "cannot be described in an SDR");
+	}
+}
+
+/*
+ * `sensors:` is applied after the rest of the file (it needs `sdr_import`)
+ * in a fixed order whatever the order of its keys: the built-in list (or
+ * none), then `remove`, then `define`.
+ */
+static void
+do_sensors(struct ctx *c, struct fy_node *m, int line)
+{
+	struct config *cfg = c->cfg;
+	struct fy_node *remove = NULL, *define = NULL, *item;
+	struct fy_node_pair *p;
+	void *it = NULL;
+	int lines[CONFIG_MAX_SENSORS] = {0}, rline = line, dline = line, start = c->nerr;
+	bool builtin = true;
+
+	if (!fy_node_is_mapping(m)) {
+		cerr(c, line, "sensors: expected a mapping with builtin, remove and define");
+		return;
+	}
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k) ? node_line(k) : line;
+
+		if (key == NULL) {
+			cerr(c, l, "sensors: keys must be names");
+		} else if (strcmp(key, "builtin") == 0) {
+			boolean(c, v, l, key, &builtin);
+		} else if (strcmp(key, "remove") == 0) {
+			remove = v;
+			rline = l;
+		} else if (strcmp(key, "define") == 0) {
+			define = v;
+			dline = l;
+		} else {
+			cerr(c, l, "sensors: unknown key \"%s\"", key);
+		}
+	}
+	if (c->nerr != start)
+		return;
+	cfg->nsensors = builtin ? bmc_sensor_defaults(cfg->sensors, CONFIG_MAX_SENSORS) : 0;
+	if (cfg->nsensors > CONFIG_MAX_SENSORS)
+		cfg->nsensors = CONFIG_MAX_SENSORS;
+	cfg->noverrides = 0;
+	if (remove != NULL)
+		do_remove(c, remove, rline, builtin);
+	if (define != NULL && !is_null(define)) {
+		if (!fy_node_is_sequence(define))
+			cerr(c, dline, "define: expected a list of sensors");
+		else
+			for (it = NULL; (item = fy_node_sequence_iterate(define, &it)) != NULL;)
+				do_define(c, item, dline, lines);
+	}
+	check_sensors(c, lines);
+}
+
+static void
+do_root(struct ctx *c, struct fy_node *root)
+{
+	struct fy_node_pair *p, *sensors = NULL;
 	void *it = NULL;
 
 	if (root == NULL)
@@ -671,9 +1363,17 @@ do_root(struct ctx *c, struct fy_node *root)
 			do_bmc(c, v, l);
 		else if (strcmp(key, "users") == 0)
 			do_users(c, v, l);
+		else if (strcmp(key, "host") == 0)
+			do_host(c, v, l);
+		else if (strcmp(key, "sdr_import") == 0)
+			scalar(c, v, l, key, c->cfg->sdr_import, sizeof(c->cfg->sdr_import));
+		else if (strcmp(key, "sensors") == 0)
+			sensors = p;
 		else
 			cerr(c, l, "unknown key \"%s\"", key);
 	}
+	if (sensors != NULL)
+		do_sensors(c, fy_node_pair_value(sensors), node_line(fy_node_pair_key(sensors)));
 }
 
 static int

@@ -11,9 +11,12 @@
 #include <stddef.h>
 
 #include "core/bmc.h"
+#include "core/sensor.h"
+#include "host/sim.h"
 
 #define CONFIG_MAX_LISTEN 16
 #define CONFIG_MAX_USERS BMC_MAX_USERS
+#define CONFIG_MAX_SENSORS BMC_MAX_SENSORS
 #define CONFIG_PATH_MAX 4096
 
 struct config_user {
@@ -34,9 +37,24 @@ struct config {
 	struct bmc_conf bmc; /* the instance */
 	struct config_user users[CONFIG_MAX_USERS];
 	size_t nusers;
+	struct sim_params host; /* `host:`; ncpus, nfans, npsus and seed are the daemon's */
+	/* The sensor list: the built-in server, less `sensors.remove`, with `sensors.define`. */
+	struct bmc_sensor_conf sensors[CONFIG_MAX_SENSORS];
+	size_t nsensors;
+	/*
+	 * The `sensors.define` entries in file order, each as written on top of the
+	 * built-in sensor of that name when there is one; for an SDR import, which
+	 * looks them up by name.
+	 */
+	struct bmc_sensor_conf overrides[CONFIG_MAX_SENSORS];
+	size_t noverrides;
+	char sdr_import[CONFIG_PATH_MAX]; /* an `ipmitool sdr dump` file; "" for none */
 };
 
-/* Defaults: no listen address (the daemon adds 0.0.0.0:623), state dir /var/lib/ghostbmc. */
+/*
+ * Defaults: no listen address (the daemon adds 0.0.0.0:623), state dir
+ * /var/lib/ghostbmc, the simulated host's defaults, the built-in sensors.
+ */
 void config_defaults(struct config *cfg);
 
 /* Parse YAML text into cfg (which holds defaults or earlier values). 0, or -1 with err set. */

@@ -56,7 +56,7 @@ sensor_value_to_raw(const struct sensor_factors *f, double v)
 	r = lround(x);
 	if (r >= 0 || f->format == 0)
 		return (uint8_t)r;
-	return f->format == 1 ? (uint8_t)~(uint8_t)(-r) : (uint8_t)(int8_t)r;
+	return f->format == 1 ? (uint8_t) ~(uint8_t)(-r) : (uint8_t)(int8_t)r;
 }
 
 /* ---- encoding ---- */
@@ -130,8 +130,12 @@ sdr_encode_sensor(const struct bmc_sensor_conf *c, uint16_t id, uint8_t *out, si
 	if (thr) {
 		struct sensor_factors f = {c->m, c->b, c->b_exp, c->r_exp, c->analog_format};
 		/* Threshold fields in the order UNR, UCR, UNC, LNR, LCR, LNC (bytes 37..42). */
-		static const uint8_t thr_pos[THR_COUNT] = {
-		    [THR_UNR] = 36, [THR_UCR] = 37, [THR_UNC] = 38, [THR_LNR] = 39, [THR_LCR] = 40, [THR_LNC] = 41};
+		static const uint8_t thr_pos[THR_COUNT] = {[THR_UNR] = 36,
+		    [THR_UCR] = 37,
+		    [THR_UNC] = 38,
+		    [THR_LNR] = 39,
+		    [THR_LCR] = 40,
+		    [THR_LNC] = 41};
 		int i;
 
 		out[23] = 0x00; /* linear */
@@ -309,8 +313,8 @@ sdr_stream_check(const uint8_t *bytes, size_t len, size_t *nrec, char *err, size
 		}
 		rl = SDR_HEADER_LEN + (size_t)bytes[off + 4];
 		if (rl > len - off) {
-			snprintf(err, errlen, "record at byte %zu says %zu bytes but only %zu remain", off, rl,
-			    len - off);
+			snprintf(err, errlen, "record at byte %zu says %zu bytes but only %zu remain", off,
+			    rl, len - off);
 			return -1;
 		}
 		if (bytes[off + 2] != SDR_VERSION && bytes[off + 2] != 0x01) {

@@ -134,7 +134,8 @@ struct sel {
 void sel_init(struct sel *sel);
 void sel_free(struct sel *sel);
 uint32_t sel_now(const struct sel *sel, const struct bmc_time *now);
-/* Append a 16-byte record (its ID and, for system records, timestamp are set here); returns the ID or -1 when full. */
+/* Append a 16-byte record (its ID and, for system records, timestamp are set here); returns the ID or -1 when
+ * full. */
 int sel_add(struct bmc *bmc, const struct bmc_time *now, uint8_t rec[BMC_SEL_ENTRY_LEN], bool stamp,
     struct bmc_out *out);
 /* A BMC-generated event from a sensor. */

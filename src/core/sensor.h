@@ -167,8 +167,8 @@ const char *bmc_sensor_status_word(const struct bmc_sensor_info *info);
 void bmc_sensor_feed(struct bmc *bmc, const struct bmc_time *now, size_t i, double value, uint16_t state,
     bool available, struct bmc_out *out);
 /* Pin sensor i at value/state (as above) until released; takes effect at once. */
-int bmc_sensor_pin(struct bmc *bmc, const struct bmc_time *now, size_t i, double value, uint16_t state,
-    struct bmc_out *out);
+int bmc_sensor_pin(
+    struct bmc *bmc, const struct bmc_time *now, size_t i, double value, uint16_t state, struct bmc_out *out);
 /* Unpin: the next sample from the model takes over. */
 int bmc_sensor_release(struct bmc *bmc, size_t i);
 /* Sensor i's model (NULL when out of range): what the host edge samples each second. */

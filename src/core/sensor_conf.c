@@ -75,53 +75,53 @@ bmc_unit_name(uint8_t unit)
 struct builtin {
 	const char *name;
 	uint8_t number, stype, entity, inst, unit;
-	int16_t m;
 	int8_t r_exp;
+	int16_t m;
 	uint8_t model, index;
 	bool host_powered;
+	uint8_t hyst;
 	double nominal, noise;
 	double lnr, lcr, lnc, unc, ucr, unr;
-	uint8_t hyst;
 };
 
 static const struct builtin builtin_threshold[] = {
-    {"CPU1 Temp", 0x01, STYPE_TEMPERATURE, 0x03, 1, UNIT_DEGREES_C, 1, 0, MODEL_CPU_TEMP, 1, HOST, 0, 0,
-        NO_THR, NO_THR, NO_THR, 85, 95, 105, 2},
-    {"CPU2 Temp", 0x02, STYPE_TEMPERATURE, 0x03, 2, UNIT_DEGREES_C, 1, 0, MODEL_CPU_TEMP, 2, HOST, 0, 0,
-        NO_THR, NO_THR, NO_THR, 85, 95, 105, 2},
-    {"DIMM Temp", 0x03, STYPE_TEMPERATURE, 0x20, 1, UNIT_DEGREES_C, 1, 0, MODEL_DIMM_TEMP, 1, HOST, 0, 0,
-        NO_THR, NO_THR, NO_THR, 80, 85, 95, 2},
-    {"Inlet Temp", 0x04, STYPE_TEMPERATURE, 0x37, 1, UNIT_DEGREES_C, 1, 0, MODEL_INLET_TEMP, 1, STANDBY,
-        0, 0, NO_THR, 3, 8, 38, 42, 47, 2},
-    {"Exhaust Temp", 0x05, STYPE_TEMPERATURE, 0x17, 1, UNIT_DEGREES_C, 1, 0, MODEL_EXHAUST_TEMP, 1,
-        STANDBY, 0, 0, NO_THR, NO_THR, NO_THR, 65, 70, 75, 2},
+    {"CPU1 Temp", 0x01, STYPE_TEMPERATURE, 0x03, 1, UNIT_DEGREES_C, 0, 1, MODEL_CPU_TEMP, 1, HOST, 2, 0, 0,
+        NO_THR, NO_THR, NO_THR, 85, 95, 105},
+    {"CPU2 Temp", 0x02, STYPE_TEMPERATURE, 0x03, 2, UNIT_DEGREES_C, 0, 1, MODEL_CPU_TEMP, 2, HOST, 2, 0, 0,
+        NO_THR, NO_THR, NO_THR, 85, 95, 105},
+    {"DIMM Temp", 0x03, STYPE_TEMPERATURE, 0x20, 1, UNIT_DEGREES_C, 0, 1, MODEL_DIMM_TEMP, 1, HOST, 2, 0, 0,
+        NO_THR, NO_THR, NO_THR, 80, 85, 95},
+    {"Inlet Temp", 0x04, STYPE_TEMPERATURE, 0x37, 1, UNIT_DEGREES_C, 0, 1, MODEL_INLET_TEMP, 1, STANDBY, 2, 0,
+        0, NO_THR, 3, 8, 38, 42, 47},
+    {"Exhaust Temp", 0x05, STYPE_TEMPERATURE, 0x17, 1, UNIT_DEGREES_C, 0, 1, MODEL_EXHAUST_TEMP, 1, STANDBY,
+        2, 0, 0, NO_THR, NO_THR, NO_THR, 65, 70, 75},
     /* Rails: 200 raw counts at the nominal voltage, thresholds at +-5 % and +-10 %. */
-    {"12V", 0x10, STYPE_VOLTAGE, 0x07, 1, UNIT_VOLTS, 6, -2, MODEL_VOLTAGE, 1, HOST, 12.0, 0.04, NO_THR,
-        10.8, 11.4, 12.6, 13.2, NO_THR, 1},
-    {"5V", 0x11, STYPE_VOLTAGE, 0x07, 2, UNIT_VOLTS, 25, -3, MODEL_VOLTAGE, 2, HOST, 5.0, 0.02, NO_THR, 4.5,
-        4.75, 5.25, 5.5, NO_THR, 1},
-    {"3.3V", 0x12, STYPE_VOLTAGE, 0x07, 3, UNIT_VOLTS, 165, -4, MODEL_VOLTAGE, 3, HOST, 3.3, 0.012, NO_THR,
-        2.97, 3.135, 3.465, 3.63, NO_THR, 1},
-    {"VBAT", 0x13, STYPE_VOLTAGE, 0x28, 1, UNIT_VOLTS, 15, -3, MODEL_BATTERY, 1, STANDBY, 3.0, 0.008,
-        NO_THR, 2.7, 2.85, NO_THR, NO_THR, NO_THR, 1},
+    {"12V", 0x10, STYPE_VOLTAGE, 0x07, 1, UNIT_VOLTS, -2, 6, MODEL_VOLTAGE, 1, HOST, 1, 12.0, 0.04, NO_THR,
+        10.8, 11.4, 12.6, 13.2, NO_THR},
+    {"5V", 0x11, STYPE_VOLTAGE, 0x07, 2, UNIT_VOLTS, -3, 25, MODEL_VOLTAGE, 2, HOST, 1, 5.0, 0.02, NO_THR,
+        4.5, 4.75, 5.25, 5.5, NO_THR},
+    {"3.3V", 0x12, STYPE_VOLTAGE, 0x07, 3, UNIT_VOLTS, -4, 165, MODEL_VOLTAGE, 3, HOST, 1, 3.3, 0.012, NO_THR,
+        2.97, 3.135, 3.465, 3.63, NO_THR},
+    {"VBAT", 0x13, STYPE_VOLTAGE, 0x28, 1, UNIT_VOLTS, -3, 15, MODEL_BATTERY, 1, STANDBY, 1, 3.0, 0.008,
+        NO_THR, 2.7, 2.85, NO_THR, NO_THR, NO_THR},
     /* 1U counter-rotating fans: 100 RPM per count; stall below 1000 RPM. */
-    {"FAN1", 0x20, STYPE_FAN, 0x1d, 1, UNIT_RPM, 100, 0, MODEL_FAN, 1, HOST, 0, 0, 500, 1000, 1500, NO_THR,
-        NO_THR, NO_THR, 1},
-    {"FAN2", 0x21, STYPE_FAN, 0x1d, 2, UNIT_RPM, 100, 0, MODEL_FAN, 2, HOST, 0, 0, 500, 1000, 1500, NO_THR,
-        NO_THR, NO_THR, 1},
-    {"FAN3", 0x22, STYPE_FAN, 0x1d, 3, UNIT_RPM, 100, 0, MODEL_FAN, 3, HOST, 0, 0, 500, 1000, 1500, NO_THR,
-        NO_THR, NO_THR, 1},
-    {"FAN4", 0x23, STYPE_FAN, 0x1d, 4, UNIT_RPM, 100, 0, MODEL_FAN, 4, HOST, 0, 0, 500, 1000, 1500, NO_THR,
-        NO_THR, NO_THR, 1},
+    {"FAN1", 0x20, STYPE_FAN, 0x1d, 1, UNIT_RPM, 0, 100, MODEL_FAN, 1, HOST, 1, 0, 0, 500, 1000, 1500, NO_THR,
+        NO_THR, NO_THR},
+    {"FAN2", 0x21, STYPE_FAN, 0x1d, 2, UNIT_RPM, 0, 100, MODEL_FAN, 2, HOST, 1, 0, 0, 500, 1000, 1500, NO_THR,
+        NO_THR, NO_THR},
+    {"FAN3", 0x22, STYPE_FAN, 0x1d, 3, UNIT_RPM, 0, 100, MODEL_FAN, 3, HOST, 1, 0, 0, 500, 1000, 1500, NO_THR,
+        NO_THR, NO_THR},
+    {"FAN4", 0x23, STYPE_FAN, 0x1d, 4, UNIT_RPM, 0, 100, MODEL_FAN, 4, HOST, 1, 0, 0, 500, 1000, 1500, NO_THR,
+        NO_THR, NO_THR},
     /* Two redundant supplies; they measure on standby power too. */
-    {"PSU1 Power In", 0x30, STYPE_OTHER_UNITS, 0x0a, 1, UNIT_WATTS, 4, 0, MODEL_POWER_IN, 1, STANDBY, 0,
-        0, NO_THR, NO_THR, NO_THR, 600, 700, NO_THR, 2},
-    {"PSU2 Power In", 0x31, STYPE_OTHER_UNITS, 0x0a, 2, UNIT_WATTS, 4, 0, MODEL_POWER_IN, 2, STANDBY, 0,
-        0, NO_THR, NO_THR, NO_THR, 600, 700, NO_THR, 2},
-    {"PSU1 Current", 0x32, STYPE_CURRENT, 0x0a, 1, UNIT_AMPS, 2, -2, MODEL_CURRENT_IN, 1, STANDBY, 0, 0,
-        NO_THR, NO_THR, NO_THR, 2.5, 3.0, NO_THR, 2},
-    {"PSU2 Current", 0x33, STYPE_CURRENT, 0x0a, 2, UNIT_AMPS, 2, -2, MODEL_CURRENT_IN, 2, STANDBY, 0, 0,
-        NO_THR, NO_THR, NO_THR, 2.5, 3.0, NO_THR, 2},
+    {"PSU1 Power In", 0x30, STYPE_OTHER_UNITS, 0x0a, 1, UNIT_WATTS, 0, 4, MODEL_POWER_IN, 1, STANDBY, 2, 0, 0,
+        NO_THR, NO_THR, NO_THR, 600, 700, NO_THR},
+    {"PSU2 Power In", 0x31, STYPE_OTHER_UNITS, 0x0a, 2, UNIT_WATTS, 0, 4, MODEL_POWER_IN, 2, STANDBY, 2, 0, 0,
+        NO_THR, NO_THR, NO_THR, 600, 700, NO_THR},
+    {"PSU1 Current", 0x32, STYPE_CURRENT, 0x0a, 1, UNIT_AMPS, -2, 2, MODEL_CURRENT_IN, 1, STANDBY, 2, 0, 0,
+        NO_THR, NO_THR, NO_THR, 2.5, 3.0, NO_THR},
+    {"PSU2 Current", 0x33, STYPE_CURRENT, 0x0a, 2, UNIT_AMPS, -2, 2, MODEL_CURRENT_IN, 2, STANDBY, 2, 0, 0,
+        NO_THR, NO_THR, NO_THR, 2.5, 3.0, NO_THR},
 };
 
 struct builtin_discrete {
@@ -377,8 +377,8 @@ bmc_sensor_conf_fill(struct bmc_sensor_conf *c, char *err, size_t errlen)
 			continue;
 		x = to_counts(c, c->thr[i]);
 		if (c->analog_format == 0 ? (x < -0.5 || x > 255.5) : (x < -128.5 || x > 127.5)) {
-			snprintf(err, errlen, "threshold %g lies outside what one byte holds with these factors",
-			    c->thr[i]);
+			snprintf(err, errlen,
+			    "threshold %g lies outside what one byte holds with these factors", c->thr[i]);
 			return -1;
 		}
 	}

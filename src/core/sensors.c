@@ -57,7 +57,7 @@ sensor_rearm(struct sensor *s, uint16_t assert_bits, uint16_t deassert_bits, boo
 	}
 	for (i = 0; i < THR_COUNT; i++)
 		if (all || (assert_bits & (1u << thr_offset[i])))
-			s->thr_status &= (uint8_t)~(1u << i);
+			s->thr_status &= (uint8_t) ~(1u << i);
 	s->state = 0;
 	for (i = 0; i < THR_COUNT; i++)
 		if (s->thr_status & (1u << i))
@@ -191,7 +191,7 @@ static bool
 owned_sensor_record(const uint8_t *rec, size_t len)
 {
 	return len >= SDR_COMPACT_FIXED && (rec[3] == SDR_FULL_SENSOR || rec[3] == SDR_COMPACT_SENSOR) &&
-	       rec[5] == BMC_OWNER_ID && (rec[6] & 0x03) == 0;
+	    rec[5] == BMC_OWNER_ID && (rec[6] & 0x03) == 0;
 }
 
 /* A static model for an imported sensor: the reading its record calls normal. */
@@ -257,8 +257,9 @@ sensors_rebuild(struct bmc *bmc, const struct bmc_sensor_conf *confs, size_t nco
 			if (t[j].number == s->number)
 				break;
 		if (j < n || s->number == 0xff) {
-			bmc_logf(bmc, BMC_LOG_WARN, "SDR record %04Xh: sensor number %02Xh already taken; not served",
-			    s->record_id, s->number);
+			bmc_logf(bmc, BMC_LOG_WARN,
+			    "SDR record %04Xh: sensor number %02Xh already taken; not served", s->record_id,
+			    s->number);
 			continue;
 		}
 		imported_model(s, rec, len, &s->model);
@@ -389,9 +390,10 @@ bmc_sensor_info(const struct bmc *bmc, size_t i, struct bmc_sensor_info *info)
 		double a = sensor_raw_to_value(&s->f, s->raw);
 		double b = sensor_raw_to_value(&s->f, (uint8_t)(s->raw + 1));
 		info->value = a;
-		info->step = fabs(b - a) > 0 ? fabs(b - a) : fabs(a - sensor_raw_to_value(&s->f, (uint8_t)(s->raw - 1)));
+		info->step = fabs(b - a) > 0 ? fabs(b - a)
+		                             : fabs(a - sensor_raw_to_value(&s->f, (uint8_t)(s->raw - 1)));
 		info->thr_mask = s->thr_readable;
-		info->lowest = sensor_raw_to_value(&s->f, s->f.format == 0 ? 0x00 : (s->f.format == 1 ? 0x80 : 0x80));
+		info->lowest = sensor_raw_to_value(&s->f, s->f.format == 0 ? 0x00 : 0x80);
 		info->highest = sensor_raw_to_value(&s->f, s->f.format == 0 ? 0xff : 0x7f);
 		if (info->lowest > info->highest) {
 			double t = info->lowest;
@@ -454,8 +456,8 @@ bmc_sensor_feed(struct bmc *bmc, const struct bmc_time *now, size_t i, double va
 }
 
 int
-bmc_sensor_pin(struct bmc *bmc, const struct bmc_time *now, size_t i, double value, uint16_t state,
-    struct bmc_out *out)
+bmc_sensor_pin(
+    struct bmc *bmc, const struct bmc_time *now, size_t i, double value, uint16_t state, struct bmc_out *out)
 {
 	struct sensor *s;
 

@@ -183,9 +183,11 @@ cmd_status(struct ctl_conn *c)
 	}
 	ctl_reply(c, "sessions: %u active, %u pending\n", st.active_sessions, st.pending_sessions);
 	ctl_reply(c, "users: %u defined, %u enabled\n", st.users, bmc_user_count(inst->bmc, true));
-	ctl_reply(c, "datagrams: %llu received, %llu sent, %llu dropped\n", (unsigned long long)st.rx_datagrams,
-	    (unsigned long long)st.tx_datagrams, (unsigned long long)(st.dropped + inst->edge_dropped));
-	ctl_reply(c, "uptime: %llu s\n", (unsigned long long)((uv_now(inst->loop) - inst->started_ms) / 1000));
+	ctl_reply(c, "datagrams: %llu received, %llu sent, %llu dropped\n",
+	    (unsigned long long)st.rx_datagrams, (unsigned long long)st.tx_datagrams,
+	    (unsigned long long)(st.dropped + inst->edge_dropped));
+	ctl_reply(
+	    c, "uptime: %llu s\n", (unsigned long long)((uv_now(inst->loop) - inst->started_ms) / 1000));
 	return 0;
 }
 
@@ -216,7 +218,8 @@ cmd_user_add(struct ctl_conn *c, const char *name, const char *privname, const c
 	int r;
 
 	if ((priv = config_parse_priv(privname)) == 0)
-		return ctl_reply_error(c, "unknown privilege \"%s\" (user, operator or administrator)", privname);
+		return ctl_reply_error(
+		    c, "unknown privilege \"%s\" (user, operator or administrator)", privname);
 	/* "add" never changes an existing account; "passwd" is for that. */
 	if ((id = bmc_user_find(inst->bmc, name)) != 0)
 		return ctl_reply_error(c, "user \"%s\" already exists (ID %u)", name, id);
@@ -303,8 +306,8 @@ dispatch(struct ctl_conn *c, int argc, char **argv)
 	if ((r = ctl_host_dispatch(c, c->ctl->inst, argc, argv)) != CTL_UNHANDLED)
 		return r;
 	/* Echo only the first two words: later ones may be a password. */
-	return ctl_reply_error(c, "unknown request \"%s%s%s\" with %d argument%s", argv[0], argc > 1 ? " " : "",
-	    argc > 1 ? argv[1] : "", argc, argc == 1 ? "" : "s");
+	return ctl_reply_error(c, "unknown request \"%s%s%s\" with %d argument%s", argv[0],
+	    argc > 1 ? " " : "", argc > 1 ? argv[1] : "", argc, argc == 1 ? "" : "s");
 }
 
 /*

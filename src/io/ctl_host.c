@@ -55,8 +55,8 @@ sensor_list(struct ctl_conn *c, struct instance *inst)
 {
 	size_t i, n = bmc_sensor_count(inst->bmc);
 
-	ctl_reply(c, "%-16s | %-4s | %-10s | %-10s | %-6s | %-6s | %-14s | %s\n", "NAME", "NUM", "READING", "UNIT",
-	    "STATUS", "STEP", "MODEL", "NOTE");
+	ctl_reply(c, "%-16s | %-4s | %-10s | %-10s | %-6s | %-6s | %-14s | %s\n", "NAME", "NUM", "READING",
+	    "UNIT", "STATUS", "STEP", "MODEL", "NOTE");
 	for (i = 0; i < n; i++) {
 		struct bmc_sensor_info in;
 		char reading[32], model[32], step[16];
@@ -68,9 +68,9 @@ sensor_list(struct ctl_conn *c, struct instance *inst)
 			snprintf(step, sizeof(step), "%g", in.step);
 		else
 			snprintf(step, sizeof(step), "-");
-		ctl_reply(c, "%-16s | 0x%02x | %-10s | %-10s | %-6s | %-6s | %-14s | %s\n", in.name, in.number, reading,
-		    in.threshold ? bmc_unit_name(in.base_unit) : "discrete", bmc_sensor_status_word(&in), step, model,
-		    in.pinned ? "pinned" : "");
+		ctl_reply(c, "%-16s | 0x%02x | %-10s | %-10s | %-6s | %-6s | %-14s | %s\n", in.name,
+		    in.number, reading, in.threshold ? bmc_unit_name(in.base_unit) : "discrete",
+		    bmc_sensor_status_word(&in), step, model, in.pinned ? "pinned" : "");
 	}
 	return 0;
 }
@@ -133,8 +133,8 @@ sensor_set(struct ctl_conn *c, struct instance *inst, const char *name, const ch
 			return ctl_reply_error(c, "\"%s\" is not a number", text);
 		/* Half a step of slack: the nearest raw count is what gets pinned. */
 		if (v < in.lowest - in.step / 2 || v > in.highest + in.step / 2)
-			return ctl_reply_error(c, "%s can read %g..%g %s; %s is out of range", in.name, in.lowest,
-			    in.highest, bmc_unit_name(in.base_unit), text);
+			return ctl_reply_error(c, "%s can read %g..%g %s; %s is out of range", in.name,
+			    in.lowest, in.highest, bmc_unit_name(in.base_unit), text);
 	} else {
 		bool hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
 		st = strtoul(hex ? text + 2 : text, &end, hex ? 16 : 10);
@@ -222,7 +222,8 @@ host_load(struct ctl_conn *c, struct instance *inst, const char *text)
 
 	errno = 0;
 	pct = strtoul(text, &end, 10);
-	if (errno != 0 || !isdigit((unsigned char)text[0]) || (*end != '\0' && strcmp(end, "%") != 0) || pct > 100)
+	if (errno != 0 || !isdigit((unsigned char)text[0]) || (*end != '\0' && strcmp(end, "%") != 0) ||
+	    pct > 100)
 		return ctl_reply_error(c, "host load: \"%s\" is not a percentage 0..100", text);
 	(void)sim_set_load(inst->sim, (unsigned)pct);
 	host_sample(inst);
@@ -336,11 +337,13 @@ sdr_import(struct ctl_conn *c, struct instance *inst, const char *path)
 	int n;
 
 	if (path[0] != '/')
-		return ctl_reply_error(c, "sdr import: give an absolute path (the daemon's directory is not yours)");
+		return ctl_reply_error(
+		    c, "sdr import: give an absolute path (the daemon's directory is not yours)");
 	if (host_read_sdr_file(path, &bytes, &len, err, sizeof(err)) != 0)
 		return ctl_reply_error(c, "sdr import: %s", err);
 	instance_now(inst, &now);
-	n = bmc_sdr_import(inst->bmc, &now, bytes, len, inst->cfg->overrides, inst->cfg->noverrides, err, sizeof(err));
+	n = bmc_sdr_import(
+	    inst->bmc, &now, bytes, len, inst->cfg->overrides, inst->cfg->noverrides, err, sizeof(err));
 	if (n < 0) {
 		free(bytes);
 		return ctl_reply_error(c, "sdr import: %s: %s", path, err);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -25,6 +26,7 @@
 #include "config/config.h"
 #include "core/bmc.h"
 #include "core/ipmi.h"
+#include "core/sensor.h"
 #include "io/ctl.h"
 #include "io/daemon.h"
 #include "io/host.h"
@@ -145,6 +147,34 @@ check_policy(const char *what, const char *pw, unsigned min_len)
 	return 0;
 }
 
+/* Load the sdr_import file into a throw-away instance, as the start would. */
+static int
+check_sdr_import(const struct config *cfg)
+{
+	struct bmc_env env = {rand_bytes, NULL, NULL};
+	struct bmc_time now = {0, (int64_t)time(NULL)};
+	char err[CONFIG_PATH_MAX + 256], msg[512];
+	struct bmc *bmc;
+	uint8_t *bytes;
+	size_t len;
+	int r;
+
+	if (host_read_sdr_file(cfg->sdr_import, &bytes, &len, err, sizeof(err)) == -1) {
+		log_warnx("sdr_import: %s", err);
+		return -1;
+	}
+	if ((bmc = bmc_new(&env, &cfg->bmc)) == NULL)
+		fatalx("cannot create a BMC instance");
+	r = bmc_sdr_import(bmc, &now, bytes, len, cfg->overrides, cfg->noverrides, msg, sizeof(msg));
+	bmc_free(bmc);
+	free(bytes);
+	if (r < 0) {
+		log_warnx("sdr_import: %s: %s", cfg->sdr_import, msg);
+		return -1;
+	}
+	return 0;
+}
+
 int
 daemon_check(const struct config *cfg, const char *cli_admin_password_file)
 {
@@ -174,6 +204,8 @@ daemon_check(const struct config *cfg, const char *cli_admin_password_file)
 		}
 	}
 	OPENSSL_cleanse(pw, sizeof(pw));
+	if (cfg->sdr_import[0] != '\0' && check_sdr_import(cfg) == -1)
+		rc = -1;
 	return rc;
 }
 

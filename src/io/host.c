@@ -149,7 +149,6 @@ host_read_sdr_file(const char *path, uint8_t **out, size_t *len, char *err, size
 	return 0;
 }
 
-
 static int
 load_sdr_file(struct instance *inst, const char *path, char *err, size_t errlen)
 {

@@ -1,6 +1,7 @@
 """Clients beyond ipmitool and FreeIPMI: pyghmi (OpenStack) and ipmiutil."""
 import subprocess
 import sys
+import time
 
 from conftest import ADMIN_PASSWORD, loopback_623_host
 
@@ -42,3 +43,32 @@ def test_ipmiutil_lanplus(make_daemon):
     assert "IPMI v2.0" in out, out
     assert "Selftest status   = 0055     (OK)" in out, out
     assert "S0: working" in out, out
+
+
+PYGHMI_SENSORS = r"""
+import sys
+from pyghmi.ipmi import command
+c = command.Command(bmc=sys.argv[1], userid=sys.argv[3], password=sys.argv[4], port=int(sys.argv[2]))
+for r in c.get_sensor_data():
+    print('%s|%s|%s|%s|%s' % (r.name, r.type, r.value, r.units, r.health))
+c.ipmi_session.logout()
+"""
+
+
+def test_pyghmi_sensor_data(bmc):
+    """pyghmi reads the SDR and every sensor its own way (OpenStack Ironic's path)."""
+    bmc.ctl("sensor", "set", "Inlet Temp", "31", check=True)
+    bmc.ctl("fault", "fan-fail", "FAN3", check=True)
+    deadline = time.monotonic() + 15
+    while True:
+        r = subprocess.run(["/usr/bin/python3", "-c", PYGHMI_SENSORS, bmc.host, str(bmc.port), "admin",
+                            ADMIN_PASSWORD], capture_output=True, text=True, timeout=90)
+        assert r.returncode == 0, r.stdout + r.stderr
+        rows = {l.split("|")[0]: l.split("|")[1:] for l in r.stdout.splitlines() if l.count("|") == 4}
+        if float(rows["FAN3"][1]) < 1000 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert rows["Inlet Temp"][:3] == ["Temperature", "31.0", "°C"], rows["Inlet Temp"]
+    assert rows["12V"][0] == "Voltage" and abs(float(rows["12V"][1]) - 12.0) < 0.2
+    assert float(rows["FAN3"][1]) < 1000 and rows["FAN3"][3] != "0", rows["FAN3"]  # health: not ok
+    assert rows["FAN1"][3] == "0", rows["FAN1"]

@@ -1,4 +1,4 @@
-/* The YAML configuration: every key, every kind of error with FILE:LINE, addresses. */
+/* The YAML configuration: every key, every kind of error with FILE:LINE, addresses, host and sensors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,8 @@
 
 #include "config/config.h"
 #include "core/ipmi.h"
+#include "core/sensor.h"
+#include "host/sim.h"
 
 static const char full[] =
     "state_dir: /tmp/gb\n"
@@ -121,6 +123,44 @@ test_errors(void **state)
 	}
 }
 
+/* Host and sensors with every key. */
+static const char sensors_full[] =
+    "host:\n"
+    "  type: sim\n"
+    "  power: off\n"
+    "  load: 55\n"
+    "  ambient: 30.5\n"
+    "sensors:\n"
+    "  define:\n"
+    "    - name: GPU Temp\n"
+    "      number: 0x50\n"
+    "      type: temperature\n"
+    "      entity: \"0x0b.2\"\n"
+    "      unit: degrees-c\n"
+    "      analog_format: twos-complement\n"
+    "      m: 2\n"
+    "      b: -3\n"
+    "      b_exp: 1\n"
+    "      r_exp: -1\n"
+    "      tolerance: 3\n"
+    "      accuracy: 100\n"
+    "      accuracy_exp: 2\n"
+    "      range_max: 20\n"
+    "      thresholds: {lnr: -5, lcr: -2.5, lnc: 0, unc: 7, ucr: 8.5, unr: 9}\n"
+    "      hysteresis: {positive: 2, negative: 3}\n"
+    "      assert_mask: 0x0280\n"
+    "      deassert_mask: 0x0281\n"
+    "      reading_mask: 0x003f\n"
+    "      nominal: 4.5\n"
+    "      model: cpu-temp\n"
+    "      index: 2\n"
+    "      host_powered: true\n"
+    "      noise: 0.05\n"
+    "      value: 45\n"
+    "      state: 0x0080\n"
+    "    - {name: Door, number: 81, type: physical-security, model: intrusion}\n"
+    "    - {name: Slot, number: 0x52, type: 0xc0, reading_type: 0x70, value: 1, state: 0x0003}\n";
+
 /* Every prefix of a valid file parses or fails cleanly (no crash, no leak under ASan). */
 static void
 test_prefixes(void **state)
@@ -133,6 +173,409 @@ test_prefixes(void **state)
 		char err[256];
 		config_defaults(&c);
 		(void)config_load_string(&c, "p.yaml", full, n, err, sizeof(err));
+	}
+	for (n = 0; n < sizeof(sensors_full) - 1; n++) {
+		static struct config c;
+		char err[256];
+		config_defaults(&c);
+		(void)config_load_string(&c, "p.yaml", sensors_full, n, err, sizeof(err));
+	}
+}
+
+static const struct bmc_sensor_conf *
+find(const struct config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsensors; i++)
+		if (strcmp(c->sensors[i].name, name) == 0)
+			return &c->sensors[i];
+	return NULL;
+}
+
+static void
+load_ok(struct config *c, const char *text)
+{
+	char err[1024];
+
+	config_defaults(c);
+	if (config_load_string(c, "s.yaml", text, strlen(text), err, sizeof(err)) != 0)
+		fail_msg("unexpected error: %s", err);
+}
+
+/* No `sensors:` and no `host:`: the built-in server and the simulator's defaults. */
+static void
+test_sensor_defaults(void **state)
+{
+	static struct config c;
+	static struct bmc_sensor_conf builtin[CONFIG_MAX_SENSORS];
+	struct sim_params host;
+	size_t n;
+
+	(void)state;
+	n = bmc_sensor_defaults(builtin, CONFIG_MAX_SENSORS);
+	sim_params_defaults(&host);
+	config_defaults(&c);
+	assert_true(n > 0);
+	assert_int_equal(c.nsensors, n);
+	assert_memory_equal(c.sensors, builtin, n * sizeof(builtin[0]));
+	assert_int_equal(c.noverrides, 0);
+	assert_string_equal(c.sdr_import, "");
+	assert_memory_equal(&c.host, &host, sizeof(host));
+	load_ok(&c, "log_level: warn\n");
+	assert_int_equal(c.nsensors, n);
+	assert_memory_equal(c.sensors, builtin, n * sizeof(builtin[0]));
+	/* An empty `sensors:` mapping is the built-in server too. */
+	load_ok(&c, "sensors: {}\n");
+	assert_int_equal(c.nsensors, n);
+	assert_memory_equal(c.sensors, builtin, n * sizeof(builtin[0]));
+	assert_non_null(find(&c, "CPU1 Temp"));
+	assert_non_null(find(&c, "FAN1"));
+}
+
+/* A built-in sensor's name: only the keys given change. */
+static void
+test_sensor_merge(void **state)
+{
+	static struct config c, d;
+	const struct bmc_sensor_conf *before, *fan, *fan2;
+
+	(void)state;
+	config_defaults(&d);
+	before = find(&d, "FAN1");
+	assert_non_null(before);
+	assert_true(before->thr_mask & (1u << THR_LNR));
+	load_ok(&c,
+	    "sensors:\n"
+	    "  define:\n"
+	    "    - name: FAN1\n"
+	    "      thresholds: {lcr: 1200, lnc: 1800, lnr: null}\n"
+	    "    - name: fan2\n" /* names match without regard to case */
+	    "      model: static\n"
+	    "      value: 4200\n"
+	    "      nominal: 5000\n");
+	assert_int_equal(c.nsensors, d.nsensors);
+	fan = find(&c, "FAN1");
+	assert_non_null(fan);
+	assert_int_equal(fan->number, before->number);
+	assert_int_equal(fan->sensor_type, STYPE_FAN);
+	assert_int_equal(fan->model.kind, MODEL_FAN);
+	assert_int_equal(fan->m, before->m);
+	assert_true(fan->thr[THR_LCR] == 1200);
+	assert_true(fan->thr[THR_LNC] == 1800);
+	assert_int_equal(fan->thr_mask, (1u << THR_LCR) | (1u << THR_LNC));
+	/* The event masks follow the new thresholds: going low for LNC and LCR. */
+	assert_int_equal(fan->assert_mask, 0x0005);
+	assert_int_equal(fan->deassert_mask, 0x0005);
+	fan2 = find(&c, "FAN2");
+	assert_non_null(fan2);
+	assert_int_equal(fan2->model.kind, MODEL_STATIC);
+	assert_true(fan2->model.nominal == 4200);
+	assert_true(fan2->has_nominal);
+	assert_true(fan2->nominal_reading == 5000);
+	assert_int_equal(fan2->thr_mask, find(&d, "FAN2")->thr_mask);
+	/* Every define entry is an override, as merged. */
+	assert_int_equal(c.noverrides, 2);
+	assert_string_equal(c.overrides[0].name, "FAN1");
+	assert_int_equal(c.overrides[0].thr_mask, (1u << THR_LCR) | (1u << THR_LNC));
+	assert_string_equal(c.overrides[1].name, "FAN2");
+	assert_int_equal(c.overrides[1].model.kind, MODEL_STATIC);
+	/* A new type: the reading type and masks follow it unless given. */
+	load_ok(&c, "sensors:\n  define:\n    - {name: FAN3, type: processor, model: cpu-status}\n");
+	fan = find(&c, "FAN3");
+	assert_int_equal(fan->sensor_type, STYPE_PROCESSOR);
+	assert_int_equal(fan->reading_type, READING_SENSOR_SPECIFIC);
+	assert_int_equal(fan->reading_mask, find(&d, "CPU1 Status")->reading_mask);
+	assert_int_equal(fan->assert_mask, find(&d, "CPU1 Status")->assert_mask);
+	/* The same type again changes nothing. */
+	load_ok(&c, "sensors:\n  define:\n    - {name: FAN3, type: fan}\n");
+	assert_memory_equal(find(&c, "FAN3"), find(&d, "FAN3"), sizeof(struct bmc_sensor_conf));
+}
+
+static void
+test_sensor_remove(void **state)
+{
+	static struct config c, d;
+	size_t i;
+
+	(void)state;
+	config_defaults(&d);
+	load_ok(&c, "sensors:\n  remove: [\"CPU2 Temp\", \"CPU2 Status\"]\n");
+	assert_int_equal(c.nsensors, d.nsensors - 2);
+	assert_null(find(&c, "CPU2 Temp"));
+	assert_null(find(&c, "CPU2 Status"));
+	assert_non_null(find(&c, "CPU1 Temp"));
+	/* The order of the others is kept. */
+	for (i = 0; i + 1 < c.nsensors; i++)
+		assert_true(c.sensors[i].number < c.sensors[i + 1].number);
+	/* A single name; `define` before `remove` in the file still applies after it. */
+	load_ok(&c,
+	    "sensors:\n"
+	    "  define:\n"
+	    "    - {name: Intrusion, number: 0x44, type: physical-security, model: static}\n"
+	    "  remove: intrusion\n");
+	assert_int_equal(c.nsensors, d.nsensors);
+	assert_int_equal(find(&c, "Intrusion")->model.kind, MODEL_STATIC);
+	assert_string_equal(c.sensors[c.nsensors - 1].name, "Intrusion");
+	/* builtin: false leaves only what is defined. */
+	load_ok(&c,
+	    "sensors:\n"
+	    "  builtin: false\n"
+	    "  define:\n"
+	    "    - {name: Only, number: 1, type: voltage, range_max: 15, nominal: 12}\n");
+	assert_int_equal(c.nsensors, 1);
+	assert_string_equal(c.sensors[0].name, "Only");
+	load_ok(&c, "sensors: {builtin: false}\n");
+	assert_int_equal(c.nsensors, 0);
+	load_ok(&c, "sensors:\n  remove:\n  define:\n");
+	assert_int_equal(c.nsensors, d.nsensors);
+}
+
+/* A new sensor with every key, a discrete one with defaults, one with numbers for names. */
+static void
+test_sensor_new(void **state)
+{
+	static struct config c, d;
+	const struct bmc_sensor_conf *s;
+
+	(void)state;
+	config_defaults(&d);
+	load_ok(&c, sensors_full);
+	assert_int_equal(c.nsensors, d.nsensors + 3);
+	assert_int_equal(c.noverrides, 3);
+	s = find(&c, "GPU Temp");
+	assert_non_null(s);
+	assert_int_equal(s->number, 0x50);
+	assert_int_equal(s->sensor_type, STYPE_TEMPERATURE);
+	assert_int_equal(s->reading_type, READING_THRESHOLD);
+	assert_int_equal(s->entity_id, 0x0b);
+	assert_int_equal(s->entity_instance, 2);
+	assert_int_equal(s->base_unit, UNIT_DEGREES_C);
+	assert_int_equal(s->analog_format, 2);
+	assert_true(s->factors_set);
+	assert_int_equal(s->m, 2);
+	assert_int_equal(s->b, -3);
+	assert_int_equal(s->b_exp, 1);
+	assert_int_equal(s->r_exp, -1);
+	assert_int_equal(s->tolerance, 3);
+	assert_int_equal(s->accuracy, 100);
+	assert_int_equal(s->accuracy_exp, 2);
+	assert_true(s->range_max == 20);
+	assert_int_equal(s->thr_mask, 0x3f);
+	assert_true(s->thr[THR_LNR] == -5);
+	assert_true(s->thr[THR_LCR] == -2.5);
+	assert_true(s->thr[THR_LNC] == 0);
+	assert_true(s->thr[THR_UNC] == 7);
+	assert_true(s->thr[THR_UCR] == 8.5);
+	assert_true(s->thr[THR_UNR] == 9);
+	assert_int_equal(s->hyst_pos, 2);
+	assert_int_equal(s->hyst_neg, 3);
+	assert_int_equal(s->assert_mask, 0x0280);
+	assert_int_equal(s->deassert_mask, 0x0281);
+	assert_int_equal(s->reading_mask, 0x003f);
+	assert_true(s->has_nominal);
+	assert_true(s->nominal_reading == 4.5);
+	assert_int_equal(s->model.kind, MODEL_CPU_TEMP);
+	assert_int_equal(s->model.index, 2);
+	assert_true(s->model.host_powered);
+	assert_true(s->model.noise == 0.05);
+	assert_true(s->model.nominal == 45);
+	assert_int_equal(s->model.state, 0x0080);
+
+	s = find(&c, "Door");
+	assert_non_null(s);
+	assert_int_equal(s->number, 81);
+	assert_int_equal(s->sensor_type, STYPE_PHYSICAL_SECURITY);
+	assert_int_equal(s->reading_type, READING_SENSOR_SPECIFIC);
+	assert_int_equal(s->model.kind, MODEL_INTRUSION);
+	assert_int_equal(s->entity_id, 0x07); /* filled in: system board */
+	assert_true(s->reading_mask != 0); /* filled in from the type */
+
+	s = find(&c, "Slot");
+	assert_non_null(s);
+	assert_int_equal(s->sensor_type, 0xc0);
+	assert_int_equal(s->reading_type, 0x70);
+	assert_int_equal(s->model.kind, MODEL_STATIC);
+	assert_true(s->model.nominal == 1);
+	assert_int_equal(s->model.state, 3);
+
+	/* Factors left out are chosen; a given one fixes all four (m 1, the others 0). */
+	load_ok(&c,
+	    "sensors:\n"
+	    "  define:\n"
+	    "    - {name: A, number: 0x60, type: voltage, range_max: 15, thresholds: {ucr: 13.2}}\n"
+	    "    - {name: B, number: 0x61, type: other, unit: watts, r_exp: 1}\n");
+	s = find(&c, "A");
+	assert_int_equal(s->base_unit, UNIT_VOLTS);
+	assert_true(s->m != 0);
+	assert_int_equal(s->assert_mask, 1u << 9); /* UCR going high */
+	s = find(&c, "B");
+	assert_true(s->factors_set);
+	assert_int_equal(s->m, 1);
+	assert_int_equal(s->b, 0);
+	assert_int_equal(s->r_exp, 1);
+	assert_int_equal(s->base_unit, UNIT_WATTS);
+}
+
+static void
+test_host(void **state)
+{
+	static struct config c;
+
+	(void)state;
+	load_ok(&c, sensors_full);
+	assert_false(c.host.power_on);
+	assert_int_equal(c.host.load_pct, 55);
+	assert_true(c.host.ambient_c == 30.5);
+	load_ok(&c, "host: {power: true, load: 0, ambient: -40}\n");
+	assert_true(c.host.power_on);
+	assert_int_equal(c.host.load_pct, 0);
+	assert_true(c.host.ambient_c == -40);
+	load_ok(&c, "host: {type: sim, power: on, load: 100, ambient: 80}\n");
+	assert_int_equal(c.host.load_pct, 100);
+	assert_true(c.host.ambient_c == 80);
+}
+
+static void
+test_sdr_import(void **state)
+{
+	static struct config c, d;
+
+	(void)state;
+	config_defaults(&d);
+	load_ok(&c,
+	    "sensors:\n"
+	    "  define:\n"
+	    "    - {name: \"Fan 7\", model: fan, index: 3}\n"
+	    "    - {name: FAN1, model: static, value: 3000}\n"
+	    "sdr_import: /var/lib/ghostbmc/r740.sdr\n");
+	assert_string_equal(c.sdr_import, "/var/lib/ghostbmc/r740.sdr");
+	/* A name neither built in nor complete is only an override for the dump. */
+	assert_int_equal(c.noverrides, 2);
+	assert_string_equal(c.overrides[0].name, "Fan 7");
+	assert_int_equal(c.overrides[0].model.kind, MODEL_FAN);
+	assert_int_equal(c.overrides[0].model.index, 3);
+	assert_string_equal(c.overrides[1].name, "FAN1");
+	assert_int_equal(c.overrides[1].number, find(&d, "FAN1")->number);
+	assert_int_equal(c.overrides[1].model.kind, MODEL_STATIC);
+	assert_int_equal(c.nsensors, d.nsensors);
+	assert_null(find(&c, "Fan 7"));
+}
+
+static void
+test_sensor_errors(void **state)
+{
+	(void)state;
+	/* host */
+	expect_error("host:\n  load: 101\n", "x.yaml:2: load: expected a number from 0 to 100, not \"101\"");
+	expect_error("host:\n  load: -1\n", "x.yaml:2: load: expected a number from 0 to 100");
+	expect_error(
+	    "host:\n  ambient: 81\n", "x.yaml:2: ambient: expected a number from -40 to 80, not \"81\"");
+	expect_error("host:\n  ambient: -40.5\n", "x.yaml:2: ambient: expected a number from -40 to 80");
+	expect_error("host:\n  ambient: warm\n", "x.yaml:2: ambient: expected a number from -40 to 80");
+	expect_error("host:\n  type: kvm\n", "x.yaml:2: type: expected sim");
+	expect_error("host:\n  power: maybe\n", "x.yaml:2: power: expected on or off, not \"maybe\"");
+	expect_error("host:\n  cpus: 2\n", "x.yaml:2: host: unknown key \"cpus\"");
+	expect_error("host: sim\n", "x.yaml:1: host: expected a mapping");
+	/* sensors */
+	expect_error("sensors: [1]\n", "x.yaml:1: sensors: expected a mapping");
+	expect_error("sensors:\n  add: []\n", "x.yaml:2: sensors: unknown key \"add\"");
+	expect_error("sensors:\n  builtin: maybe\n", "x.yaml:2: builtin: expected true or false");
+	expect_error("sensors:\n  remove: [\"CPU1 Temp\", \"CPU9 Temp\"]\n",
+	    "x.yaml:2: remove: no built-in sensor is named \"CPU9 Temp\"");
+	expect_error("sensors:\n  builtin: false\n  remove:\n    - FAN1\n",
+	    "x.yaml:4: remove: no built-in sensor is named \"FAN1\" (builtin is false)");
+	expect_error("sensors:\n  define: {name: X}\n", "x.yaml:2: define: expected a list of sensors");
+	expect_error("sensors:\n  define:\n    - {number: 0x50, type: fan}\n",
+	    "x.yaml:3: define: a sensor needs a name");
+	expect_error("sensors:\n  define:\n    - name: \"Seventeen chars!!\"\n",
+	    "x.yaml:3: name: 1 to 16 printable ASCII characters");
+	expect_error("sensors:\n  define:\n    - name: \"tab\\there\"\n",
+	    "x.yaml:3: name: 1 to 16 printable ASCII characters");
+	expect_error("sensors:\n  define:\n    - name: \"\"\n", "x.yaml:3: name: 1 to 16 printable ASCII");
+	expect_error("sensors:\n  define:\n    - name: X\n      number: 0x50\n      type: bogus\n",
+	    "x.yaml:5: type: expected temperature, voltage, current, fan");
+	expect_error("sensors:\n  define:\n    - {name: X, number: 0x50, type: 256}\n",
+	    "x.yaml:3: type: expected temperature");
+	expect_error("sensors:\n  define:\n    - name: FAN1\n      colour: red\n",
+	    "x.yaml:4: sensor \"FAN1\": unknown key \"colour\"");
+	expect_error("sensors:\n  define:\n    - name: FAN1\n      thresholds: {lcr: 1, ucx: 2}\n",
+	    "x.yaml:4: thresholds: unknown key \"ucx\"");
+	expect_error("sensors:\n  define:\n    - name: FAN1\n      thresholds: {lcr: low}\n",
+	    "x.yaml:4: lcr: expected a number, not \"low\"");
+	expect_error("sensors:\n  define:\n    - name: FAN1\n      hysteresis: {up: 1}\n",
+	    "x.yaml:4: hysteresis: unknown key \"up\"");
+	expect_error("sensors:\n  define:\n    - {name: GPU Temp, number: 0x30, type: temperature}\n",
+	    "x.yaml:3: sensor \"GPU Temp\": number 0x30 is also used by \"PSU1 Power In\" (built in)");
+	expect_error("sensors:\n  define:\n"
+	             "    - {name: A, number: 0x50, type: fan}\n"
+	             "    - {name: B, number: 0x50, type: fan}\n",
+	    "x.yaml:4: sensor \"B\": number 0x50 is also used by \"A\" (line 3)");
+	expect_error("sensors:\n  define:\n    - {name: FAN1, number: 0x21}\n",
+	    "x.yaml:3: sensor \"FAN1\": number 0x21 is also used by \"FAN2\" (built in)");
+	expect_error("sensors:\n  define:\n    - {name: X, number: 255, type: fan}\n",
+	    "x.yaml:3: number: expected a number from 0 to 254");
+	expect_error("sensors:\n  define:\n    - {name: FAN1}\n    - {name: fan1}\n",
+	    "x.yaml:4: sensor \"fan1\": defined twice");
+	expect_error("sensors:\n  define:\n    - name: GPU Temp\n      type: temperature\n",
+	    "x.yaml:3: sensor \"GPU Temp\": a new sensor (no built-in one has this name) needs a number");
+	expect_error("sensors:\n  define:\n    - {name: GPU Temp}\n", "needs a number and a type");
+	expect_error("sensors:\n  define:\n    - {name: GPU Temp, number: 0x50}\n", "needs a type");
+	expect_error("sensors:\n  define:\n    - {name: X, number: 0x50, type: fan, entity: 3}\n",
+	    "x.yaml:3: entity: expected ID.INSTANCE such as 3.1 (ID 0-255, instance 0-127), not \"3\"");
+	expect_error("sensors:\n  define:\n    - {name: X, number: 0x50, type: fan, entity: \"3.128\"}\n",
+	    "x.yaml:3: entity: expected ID.INSTANCE");
+	expect_error("sensors:\n  define:\n    - {name: X, number: 0x50, type: fan, entity: \"256.1\"}\n",
+	    "x.yaml:3: entity: expected ID.INSTANCE");
+	expect_error("sensors:\n  define:\n    - {name: X, number: 0x50, type: fan, entity: \"3.\"}\n",
+	    "x.yaml:3: entity: expected ID.INSTANCE");
+	expect_error("sensors:\n  define:\n    - {name: FAN1, model: turbine}\n",
+	    "x.yaml:3: model: expected static, cpu-temp, dimm-temp");
+	expect_error("sensors:\n  define:\n    - {name: FAN1, unit: furlongs}\n",
+	    "x.yaml:3: unit: expected degrees-c, volts, amps, watts, rpm, none or a number from 0 to 255");
+	expect_error("sensors:\n  define:\n    - {name: FAN1, analog_format: signed}\n",
+	    "x.yaml:3: analog_format: expected unsigned, ones-complement, twos-complement, not");
+	expect_error("sensors:\n  define:\n    - {name: FAN1, reading_type: 0x80}\n",
+	    "x.yaml:3: reading_type: expected threshold, sensor-specific or a number from 0 to 127");
+	expect_error("sensors:\n  define:\n    - {name: FAN1, m: 512}\n",
+	    "x.yaml:3: m: expected a whole number from -512 to 511");
+	expect_error("sensors:\n  define:\n    - {name: FAN1, r_exp: -9}\n",
+	    "x.yaml:3: r_exp: expected a whole number from -8 to 7");
+	expect_error("sensors:\n  define:\n    - {name: FAN1, tolerance: 64}\n",
+	    "x.yaml:3: tolerance: expected a number from 0 to 63");
+	expect_error("sensors:\n  define:\n    - {name: FAN1, assert_mask: 0x8000}\n",
+	    "x.yaml:3: assert_mask: expected a number from 0 to 32767");
+	expect_error("sensors:\n  define:\n    - {name: FAN1, index: 0}\n",
+	    "x.yaml:3: index: expected a number from 1 to 16");
+	expect_error("sensors:\n  define:\n    - {name: FAN1, noise: -0.1}\n",
+	    "x.yaml:3: noise: expected a number of at least 0");
+	expect_error(
+	    "sensors:\n  define:\n    - {name: FAN1, value: .nan}\n", "x.yaml:3: value: expected a number");
+	expect_error("sensors:\n  define:\n    - {name: FAN1, host_powered: 2}\n",
+	    "x.yaml:3: host_powered: expected true or false");
+	/* bmc_sensor_conf_fill's verdict, with the line of the sensor's name. */
+	expect_error("sensors:\n  define:\n"
+	             "    - name: Hot\n"
+	             "      number: 0x50\n"
+	             "      type: temperature\n"
+	             "      m: 1\n"
+	             "      thresholds: {ucr: 1000}\n",
+	    "x.yaml:3: sensor \"Hot\": threshold 1000 lies outside");
+	/* Several errors in one run. */
+	{
+		struct config c;
+		char err[1024];
+		const char *t = "host: {load: 200}\n"
+		                "sensors:\n"
+		                "  define:\n"
+		                "    - {name: FAN1, colour: red}\n"
+		                "    - {name: New, number: 0x20, type: fan}\n";
+		config_defaults(&c);
+		assert_int_equal(config_load_string(&c, "y.yaml", t, strlen(t), err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "y.yaml:1: load:"));
+		assert_non_null(strstr(err, "y.yaml:4: sensor \"FAN1\": unknown key"));
+		assert_non_null(
+		    strstr(err, "y.yaml:5: sensor \"New\": number 0x20 is also used by \"FAN1\""));
 	}
 }
 
@@ -173,6 +616,13 @@ main(void)
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_prefixes),
 	    cmocka_unit_test(test_addresses),
+	    cmocka_unit_test(test_sensor_defaults),
+	    cmocka_unit_test(test_sensor_merge),
+	    cmocka_unit_test(test_sensor_remove),
+	    cmocka_unit_test(test_sensor_new),
+	    cmocka_unit_test(test_host),
+	    cmocka_unit_test(test_sdr_import),
+	    cmocka_unit_test(test_sensor_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
