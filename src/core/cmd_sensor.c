@@ -52,7 +52,7 @@ cmd_get_sensor_reading_factors(struct cmd_ctx *ctx, struct buf *rq, struct wbuf 
 	raw = buf_get_u8(rq);
 	if (!s->threshold)
 		return CC_ILLEGAL_FOR_TYPE;
-	/* Linear: the same factors hold for every reading; the next change is "never". */
+	/* Linear: the same factors hold for every reading; name the next reading as the one to ask next. */
 	wbuf_put_u8(rs, raw == 0xff ? 0xff : (uint8_t)(raw + 1));
 	wbuf_put_bytes(rs, s->factors, sizeof(s->factors));
 	return CC_OK;

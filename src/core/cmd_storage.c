@@ -213,8 +213,8 @@ cmd_clear_sel(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 		/* The Event Logging Disabled sensor records that the log was cleared (offset 2). */
 		for (i = 0; i < bmc->nsensors; i++)
 			if (bmc->sensors[i].sensor_type == STYPE_EVENT_LOGGING)
-				sel_add_event(
-				    bmc, ctx->now, &bmc->sensors[i], false, 2, 0xff, 0xff, false, ctx->out);
+				sensor_raise_event(
+				    bmc, ctx->now, &bmc->sensors[i], false, 2, 0xff, 0xff, ctx->out);
 	}
 	wbuf_put_u8(rs, 0x01); /* erasure completed */
 	return CC_OK;

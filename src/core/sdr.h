@@ -112,6 +112,9 @@ struct bmc_time;
 struct sensor *sensor_by_number(struct bmc *bmc, uint8_t number);
 /* Re-evaluate after a change of reading or thresholds; raises events. */
 void sensor_evaluate(struct bmc *bmc, const struct bmc_time *now, struct sensor *s, struct bmc_out *out);
+/* Log one event of s into the SEL if its enables allow it. */
+void sensor_raise_event(struct bmc *bmc, const struct bmc_time *now, struct sensor *s, bool deassert,
+    uint8_t offset, uint8_t data2, uint8_t data3, struct bmc_out *out);
 /* Clear latched states so that present conditions are reported anew. */
 void sensor_rearm(struct sensor *s, uint16_t assert_bits, uint16_t deassert_bits, bool all);
 /* The IPMI threshold comparison bits for Get Sensor Reading. */

@@ -32,6 +32,14 @@ sel_now(const struct sel *sel, const struct bmc_time *now)
 	return (uint32_t)(now->wall_s + sel->time_offset);
 }
 
+/* Any change to the log cancels the reservation: a reader must look again before it clears. */
+static void
+sel_cancel_reservation(struct sel *sel)
+{
+	if (++sel->reservation == 0)
+		sel->reservation = 1;
+}
+
 static bool
 sel_id_used(const struct sel *sel, uint16_t id)
 {
@@ -75,6 +83,7 @@ sel_add(struct bmc *bmc, const struct bmc_time *now, uint8_t rec[BMC_SEL_ENTRY_L
 	}
 	memcpy(sel->e[sel->n++], rec, BMC_SEL_ENTRY_LEN);
 	sel->add_ts = sel_now(sel, now);
+	sel_cancel_reservation(sel);
 	if (out != NULL)
 		bmc_fx(out, FX_SEL_ADD, id);
 	return id;
@@ -127,6 +136,7 @@ sel_clear(struct sel *sel, const struct bmc_time *now)
 	sel->n = 0;
 	sel->overflow = false;
 	sel->erase_ts = sel_now(sel, now);
+	sel_cancel_reservation(sel);
 }
 
 size_t

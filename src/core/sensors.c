@@ -75,9 +75,9 @@ log_event(struct bmc *bmc, const struct sensor *s, bool deassert, uint8_t offset
 		    deassert ? "deasserted" : "asserted");
 }
 
-static void
-raise_event(struct bmc *bmc, const struct bmc_time *now, struct sensor *s, bool deassert, uint8_t offset,
-    uint8_t data2, uint8_t data3, struct bmc_out *out)
+void
+sensor_raise_event(struct bmc *bmc, const struct bmc_time *now, struct sensor *s, bool deassert,
+    uint8_t offset, uint8_t data2, uint8_t data3, struct bmc_out *out)
 {
 	uint16_t bit = (uint16_t)(1u << offset);
 	uint16_t enabled = deassert ? (s->deassert_en & s->deassert_mask) : (s->assert_en & s->assert_mask);
@@ -120,10 +120,10 @@ evaluate_threshold(struct bmc *bmc, const struct bmc_time *now, struct sensor *s
 	/* Assertions from the mildest threshold out, deassertions from the worst back. */
 	for (i = 0; i < THR_COUNT; i++)
 		if ((st & ~old) & (1u << i))
-			raise_event(bmc, now, s, false, thr_offset[i], s->raw, s->thr[i], out);
+			sensor_raise_event(bmc, now, s, false, thr_offset[i], s->raw, s->thr[i], out);
 	for (i = THR_COUNT - 1; i >= 0; i--)
 		if ((old & ~st) & (1u << i))
-			raise_event(bmc, now, s, true, thr_offset[i], s->raw, s->thr[i], out);
+			sensor_raise_event(bmc, now, s, true, thr_offset[i], s->raw, s->thr[i], out);
 }
 
 void
@@ -161,7 +161,7 @@ apply_discrete(struct bmc *bmc, const struct bmc_time *now, struct sensor *s, ui
 	for (i = 0; i < 15; i++) {
 		if (!(changed & (1u << i)))
 			continue;
-		raise_event(bmc, now, s, !(state & (1u << i)), i, 0xff, 0xff, out);
+		sensor_raise_event(bmc, now, s, !(state & (1u << i)), i, 0xff, 0xff, out);
 	}
 }
 

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -89,4 +90,35 @@ h_user(struct harness *h, const char *name, const char *password, uint8_t priv)
 	int id = bmc_user_add(h->bmc, name, (const uint8_t *)password, strlen(password), priv);
 	assert_true(id > 0);
 	return (uint8_t)id;
+}
+
+size_t
+h_sensors_default(struct harness *h)
+{
+	struct bmc_sensor_conf confs[64];
+	size_t n = bmc_sensor_defaults(confs, 64);
+	char err[128] = "";
+
+	assert_true(n > 0 && n <= 64);
+	if (bmc_sensors_set(h->bmc, &h->now, confs, n, err, sizeof(err)) != BMC_OK)
+		fail_msg("bmc_sensors_set: %s", err);
+	assert_int_equal(bmc_sensor_count(h->bmc), n);
+	return n;
+}
+
+size_t
+h_sensor(struct harness *h, const char *name_or_number)
+{
+	int i = bmc_sensor_find(h->bmc, name_or_number);
+
+	if (i < 0)
+		fail_msg("no sensor \"%s\"", name_or_number);
+	return (size_t)i;
+}
+
+void
+h_sel(struct harness *h, size_t i, uint8_t rec[BMC_SEL_ENTRY_LEN])
+{
+	if (bmc_sel_get(h->bmc, i, rec) != 0)
+		fail_msg("no SEL entry %zu (the SEL holds %zu)", i, bmc_sel_count(h->bmc));
 }

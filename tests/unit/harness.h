@@ -28,4 +28,13 @@ size_t h_cmd(struct harness *h, uint8_t priv, uint8_t netfn, uint8_t cmd, const 
 /* Add a user (ID returned) with the given privilege; asserts on failure. */
 uint8_t h_user(struct harness *h, const char *name, const char *password, uint8_t priv);
 
+/* Load the built-in 1U server's sensors (bmc_sensor_defaults); returns how many; asserts on failure. */
+size_t h_sensors_default(struct harness *h);
+
+/* Index of a sensor by name or number (bmc_sensor_find); asserts that it exists. */
+size_t h_sensor(struct harness *h, const char *name_or_number);
+
+/* The i-th SEL entry (oldest first); asserts that it exists. */
+void h_sel(struct harness *h, size_t i, uint8_t rec[BMC_SEL_ENTRY_LEN]);
+
 #endif
