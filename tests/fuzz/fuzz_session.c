@@ -78,7 +78,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)client_cmd(&c, data[0] & 0x3e, data[1], data + 2, size - 2, rsp, &n);
 	/* Move one sensor, so thresholds set by the input get crossed and logged. */
 	bmc_out_reset(&c.out);
-	bmc_sensor_feed(bmc, &now, data[1] % 32, (double)(int8_t)data[0] * 40.0, data[0], (data[1] & 1) != 0, &c.out);
+	bmc_sensor_feed(
+	    bmc, &now, data[1] % 32, (double)(int8_t)data[0] * 40.0, data[0], (data[1] & 1) != 0, &c.out);
 	/* A Cold/Warm Reset effect: do what the edge does. */
 	for (n = 0; n < c.out.nfx; n++)
 		if (c.out.fx[n].kind == FX_RESET_BMC)

@@ -211,12 +211,17 @@ def test_host_power_off_makes_host_sensors_unavailable(bmc, tmp_path):
         assert rows[name][0] == "ok" and value_of(rows[name][2]) is not None, (name, rows[name])
 
 
-def test_pinned_reading_flows_through_thresholds(bmc):
+def test_pinned_reading_flows_through_thresholds(bmc, tmp_path):
     bmc.ctl("sensor", "set", "12V", "10.5", check=True)
     rows = ipmitool_sensor(bmc)
     assert rows["12V"][0] == "10.500" and rows["12V"][2] == "cr"
     sel = bmc.ipmitool("sel", "elist", check=True).stdout
     assert "Voltage 12V | Lower Critical going low  | Asserted | Reading 10.50 < Threshold 10.80 Volts" in sel, sel
+    # FreeIPMI decodes the same records, with their severity.
+    r = bmc.freeipmi("ipmi-sel", "--sdr-cache-directory", str(tmp_path), "--quiet-cache", "--output-event-state",
+                     check=True)
+    assert ("| 12V           | Voltage                  | Critical | Lower Critical - going low ; "
+            "Sensor Reading = 10.50 V ; Threshold = 10.80 V") in r.stdout, r.stdout
     bmc.ctl("sensor", "set", "Intrusion", "0x0001", check=True)
     sel = bmc.ipmitool("sel", "elist", check=True).stdout
     assert "Physical Security Intrusion | General Chassis intrusion | Asserted" in sel, sel
