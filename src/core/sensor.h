@@ -125,6 +125,9 @@ int bmc_sensors_set(struct bmc *bmc, const struct bmc_time *now, const struct bm
 int bmc_sdr_import(struct bmc *bmc, const struct bmc_time *now, const uint8_t *bytes, size_t len,
     const struct bmc_sensor_conf *overrides, size_t noverrides, char *err, size_t errlen);
 
+/* Would bmc_sdr_import() take these bytes?  Records, or -1 with a message. */
+int bmc_sdr_check(const uint8_t *bytes, size_t len, char *err, size_t errlen);
+
 /* The current repository, back to back (what `ipmitool sdr dump` would write). */
 size_t bmc_sdr_export(const struct bmc *bmc, uint8_t *out, size_t max);
 

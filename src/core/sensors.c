@@ -326,25 +326,34 @@ bmc_sensors_set(struct bmc *bmc, const struct bmc_time *now, const struct bmc_se
 }
 
 int
+bmc_sdr_check(const uint8_t *bytes, size_t len, char *err, size_t errlen)
+{
+	size_t nrec;
+
+	if (sdr_stream_check(bytes, len, &nrec, err, errlen) != 0)
+		return -1;
+	if (nrec == 0) {
+		snprintf(err, errlen, "no SDR records in the file");
+		return -1;
+	}
+	return (int)nrec;
+}
+
+int
 bmc_sdr_import(struct bmc *bmc, const struct bmc_time *now, const uint8_t *bytes, size_t len,
     const struct bmc_sensor_conf *overrides, size_t noverrides, char *err, size_t errlen)
 {
-	size_t nrec;
-	int r;
+	int nrec, r;
 
-	if (sdr_stream_check(bytes, len, &nrec, err, errlen) != 0)
+	if ((nrec = bmc_sdr_check(bytes, len, err, errlen)) < 0)
 		return BMC_ERR_INVALID;
-	if (nrec == 0) {
-		snprintf(err, errlen, "no SDR records in the file");
-		return BMC_ERR_INVALID;
-	}
 	if ((r = sdr_repo_load(&bmc->sdr, bytes, len, (uint32_t)now->wall_s)) != BMC_OK) {
 		snprintf(err, errlen, "%s", bmc_strerror(r));
 		return r;
 	}
 	if ((r = sensors_rebuild(bmc, overrides, noverrides, err, errlen)) != BMC_OK)
 		return r;
-	return (int)nrec;
+	return nrec;
 }
 
 size_t

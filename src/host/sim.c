@@ -233,7 +233,8 @@ sim_step(struct sim_host *s, uint64_t dt_ms)
 	/* Heatsink to air: worse as the airflow drops. */
 	r_th = 0.30 + 0.35 * (1.0 - flow);
 	for (i = 0; i < s->p.ncpus; i++)
-		approach(&s->cpu_c[i], s->p.ambient_c + cpu_watts(s) * r_th, dt, s->power ? TAU_CPU_MS : TAU_COOL_MS);
+		approach(&s->cpu_c[i], s->p.ambient_c + cpu_watts(s) * r_th, dt,
+		    s->power ? TAU_CPU_MS : TAU_COOL_MS);
 	approach(&s->dimm_c, s->p.ambient_c + (s->power ? 5.0 + 20.0 * s->load * (1.0 - 0.5 * flow) : 0), dt,
 	    s->power ? TAU_DIMM_MS : TAU_COOL_MS);
 	approach(&s->exhaust_c,
@@ -302,7 +303,8 @@ sim_read(struct sim_host *s, const struct bmc_sensor_model *m, double *value, ui
 	case MODEL_PSU_STATUS:
 		if (i >= s->p.npsus)
 			return true;
-		*state = (uint16_t)(0x0001 | (s->psu_failed[i] ? 0x000a : 0)); /* presence; failure, input lost */
+		*state =
+		    (uint16_t)(0x0001 | (s->psu_failed[i] ? 0x000a : 0)); /* presence; failure, input lost */
 		return true;
 	case MODEL_INTRUSION:
 		*state = s->intrusion ? 0x0001 : 0;

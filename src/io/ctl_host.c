@@ -188,6 +188,7 @@ sensor_release(struct ctl_conn *c, struct instance *inst, const char *name)
 	if ((i = find(c, inst, name)) < 0)
 		return -1;
 	(void)bmc_sensor_release(inst->bmc, (size_t)i);
+	inst->fault_pinned[i / 8] &= (uint8_t) ~(1u << (i % 8));
 	clear_fault(inst, bmc_sensor_get_model(inst->bmc, (size_t)i));
 	host_sample(inst);
 	(void)bmc_sensor_info(inst->bmc, (size_t)i, &in);
@@ -261,6 +262,7 @@ fault_part(struct ctl_conn *c, struct instance *inst, const char *kind, const ch
 			bmc_out_reset(&inst->out);
 			(void)bmc_sensor_pin(inst->bmc, &now, (size_t)i, 0, 0, &inst->out);
 			commit_out(inst);
+			inst->fault_pinned[i / 8] |= (uint8_t)(1u << (i % 8));
 		} else {
 			return ctl_reply_error(c, "\"%s\" is not a fan", in.name);
 		}
@@ -288,7 +290,13 @@ fault(struct ctl_conn *c, struct instance *inst, int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "clear") == 0 && argc == 2) {
+		size_t i;
+
 		sim_clear_faults(inst->sim);
+		for (i = 0; i < bmc_sensor_count(inst->bmc); i++)
+			if (inst->fault_pinned[i / 8] & (1u << (i % 8)))
+				(void)bmc_sensor_release(inst->bmc, i);
+		memset(inst->fault_pinned, 0, sizeof(inst->fault_pinned));
 		host_sample(inst);
 		ctl_reply(c, "all simulated faults cleared\n");
 		return 0;
@@ -341,16 +349,24 @@ sdr_import(struct ctl_conn *c, struct instance *inst, const char *path)
 		    c, "sdr import: give an absolute path (the daemon's directory is not yours)");
 	if (host_read_sdr_file(path, &bytes, &len, err, sizeof(err)) != 0)
 		return ctl_reply_error(c, "sdr import: %s", err);
-	instance_now(inst, &now);
-	n = bmc_sdr_import(
-	    inst->bmc, &now, bytes, len, inst->cfg->overrides, inst->cfg->noverrides, err, sizeof(err));
-	if (n < 0) {
+	/* Checked, then kept, then used: what the operator is told took effect survives a restart. */
+	if (bmc_sdr_check(bytes, len, err, sizeof(err)) < 0) {
 		free(bytes);
 		return ctl_reply_error(c, "sdr import: %s: %s", path, err);
 	}
-	if (save_import(inst->sdr_import_path, bytes, len, err, sizeof(err)) != 0)
-		log_warnx("%s: the imported SDR will not survive a restart: %s", inst->name, err);
+	if (save_import(inst->sdr_import_path, bytes, len, err, sizeof(err)) != 0) {
+		free(bytes);
+		return ctl_reply_error(c, "sdr import: %s", err);
+	}
+	instance_now(inst, &now);
+	n = bmc_sdr_import(
+	    inst->bmc, &now, bytes, len, inst->cfg->overrides, inst->cfg->noverrides, err, sizeof(err));
 	free(bytes);
+	if (n < 0) {
+		(void)unlink(inst->sdr_import_path); /* out of memory: nothing of it is in use */
+		return ctl_reply_error(c, "sdr import: %s: %s", path, err);
+	}
+	memset(inst->fault_pinned, 0, sizeof(inst->fault_pinned));
 	host_sample(inst);
 	ctl_reply(c, "imported %d SDR records (%zu sensors) from %s\n", n, bmc_sensor_count(inst->bmc), path);
 	log_info("%s: imported %d SDR records from %s", inst->name, n, path);

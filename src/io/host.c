@@ -179,6 +179,7 @@ host_configure_sensors(struct instance *inst, bool forget_import, char *err, siz
 	struct bmc_time now;
 	char msg[512];
 
+	memset(inst->fault_pinned, 0, sizeof(inst->fault_pinned)); /* indexes change with the sensors */
 	if (forget_import && unlink(inst->sdr_import_path) == -1 && errno != ENOENT) {
 		snprintf(err, errlen, "%s: %s", inst->sdr_import_path, strerror(errno));
 		return -1;

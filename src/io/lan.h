@@ -50,6 +50,7 @@ struct instance {
 	uv_timer_t sample;
 	bool sample_running;
 	uint64_t sample_last_ms;
+	uint8_t fault_pinned[(BMC_MAX_SENSORS + 7) / 8]; /* sensors a fault pinned (no simulated part) */
 
 	struct bmc_out out; /* scratch for one call; the loop is not re-entrant */
 };
