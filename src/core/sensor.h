@@ -12,7 +12,7 @@
 
 #define BMC_MAX_SENSORS 255 /* sensor numbers 00h..FEh on LUN 0 */
 #define BMC_MAX_SDR 1024 /* records in one repository */
-#define BMC_SDR_BYTES 65535 /* repository size, all records with headers */
+#define BMC_SDR_BYTES 65535u /* repository size, all records with headers */
 #define BMC_SENSOR_NAME_MAX 16 /* SDR ID string bytes */
 #define BMC_OWNER_ID 0x20 /* our IPMB slave address: every sensor we answer for */
 
