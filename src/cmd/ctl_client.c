@@ -18,7 +18,7 @@
 
 /* Same bound as the daemon's CTL_REQUEST_MAX (src/io/ctl.h). */
 #define REQUEST_MAX 8192
-#define ANSWER_MAX 65536
+#define ANSWER_MAX (4 << 20) /* CTL_REPLY_MAX in src/io/ctl.c */
 #define TIMEOUT_S 30
 
 static int

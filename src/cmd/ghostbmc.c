@@ -58,6 +58,12 @@ static const char usage_main[] =
     "  fault clear [NAME|NUM]          clear every simulated fault, or one sensor's\n"
     "  sdr import FILE                 replace the sensors with an ipmitool sdr dump\n"
     "  sdr reset                       back to the configured sensors\n"
+    "  sel list                        the event log, decoded a little and in hex\n"
+    "  sel add HEX...                  add a 16-byte record (ID and timestamp are set)\n"
+    "  sel clear                       clear the event log\n"
+    "  sel import FILE                 append 16-byte raw records (timestamps kept)\n"
+    "  fru show [ID]                   the FRU inventory, decoded\n"
+    "  fru import ID FILE              replace FRU ID with an ipmitool fru read image\n"
     "\n"
     "options:\n"
     "  --state-dir DIR   the daemon's state directory (default: $GHOSTBMC_STATE_DIR,\n"
@@ -373,25 +379,43 @@ cmd_host_load(const char *sock, const struct command *cmd, int argc, char *argv[
 	return request(sock, argc, argv);
 }
 
-/* The daemon has its own working directory: it takes absolute paths only. */
+/* The daemon has its own working directory: it takes absolute paths only.  FILE is the last word. */
 static int
-cmd_sdr_import(const char *sock, const struct command *cmd, int argc, char *argv[])
+cmd_import(const char *sock, const struct command *cmd, int argc, char *argv[])
 {
-	char *req[3], *path;
-	int rc;
+	char *req[4], *path;
+	int i, rc;
 
 	(void)cmd;
-	(void)argc;
-	if ((path = realpath(argv[2], NULL)) == NULL) {
-		fprintf(stderr, "ghostbmc: %s: %s\n", argv[2], strerror(errno));
+	if (argc > 4 || (path = realpath(argv[argc - 1], NULL)) == NULL) {
+		fprintf(stderr, "ghostbmc: %s: %s\n", argv[argc - 1], strerror(errno));
 		return 1;
+	}
+	for (i = 0; i < argc - 1; i++)
+		req[i] = argv[i];
+	req[argc - 1] = path;
+	rc = request(sock, argc, req);
+	free(path);
+	return rc;
+}
+
+/* A record as 16 hex bytes, in one word or several: one request word either way. */
+static int
+cmd_sel_add(const char *sock, const struct command *cmd, int argc, char *argv[])
+{
+	char rec[16 * 5 + 1] = "", *req[3];
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		if (strlen(rec) + strlen(argv[i]) + 2 > sizeof(rec))
+			return usage_error(cmd->usage, "sel add: the record is 16 bytes");
+		strcat(rec, argv[i]);
+		strcat(rec, " ");
 	}
 	req[0] = argv[0];
 	req[1] = argv[1];
-	req[2] = path;
-	rc = request(sock, 3, req);
-	free(path);
-	return rc;
+	req[2] = rec;
+	return request(sock, 3, req);
 }
 
 static const struct command commands[] = {
@@ -416,8 +440,20 @@ static const struct command commands[] = {
     {"fault", "intrusion", "usage: ghostbmc fault intrusion\n", 0, 0, NULL},
     {"fault", "clear", "usage: ghostbmc fault clear [NAME|NUM]\n", 0, 1, NULL},
     {"sdr", "import", "usage: ghostbmc sdr import FILE\n       FILE: written by ipmitool sdr dump\n", 1, 1,
-        cmd_sdr_import},
+        cmd_import},
     {"sdr", "reset", "usage: ghostbmc sdr reset\n", 0, 0, NULL},
+    {"sel", "list", "usage: ghostbmc sel list\n", 0, 0, NULL},
+    {"sel", "add",
+        "usage: ghostbmc sel add HEX...\n       HEX: the 16-byte record, e.g. 00 00 02 00 00 00 00 20 00 04 "
+        "04 21 01 52 03 0a\n",
+        1, 16, cmd_sel_add},
+    {"sel", "clear", "usage: ghostbmc sel clear\n", 0, 0, NULL},
+    {"sel", "import", "usage: ghostbmc sel import FILE\n       FILE: 16-byte raw SEL records back to back\n",
+        1, 1, cmd_import},
+    {"fru", "show", "usage: ghostbmc fru show [ID]\n", 0, 1, NULL},
+    {"fru", "import",
+        "usage: ghostbmc fru import ID FILE\n       FILE: written by ipmitool fru read ID FILE\n", 2, 2,
+        cmd_import},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,6 +347,8 @@ config_format_addr(const struct bmc_addr *a, char *buf, size_t len)
 void
 config_defaults(struct config *cfg)
 {
+	static const uint8_t zero_guid[16];
+
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "/var/lib/ghostbmc");
 	cfg->log_level = BMC_LOG_INFO;
@@ -354,6 +357,12 @@ config_defaults(struct config *cfg)
 	cfg->nsensors = bmc_sensor_defaults(cfg->sensors, CONFIG_MAX_SENSORS);
 	if (cfg->nsensors > CONFIG_MAX_SENSORS)
 		cfg->nsensors = CONFIG_MAX_SENSORS;
+	/* FRU 0 with no serials: the daemon derives them from the system GUID. */
+	bmc_fru_defaults(&cfg->frus[0], zero_guid);
+	cfg->frus[0].chassis_serial[0] = '\0';
+	cfg->frus[0].board_serial[0] = '\0';
+	cfg->frus[0].product_serial[0] = '\0';
+	cfg->nfrus = 1;
 }
 
 /* ---- sections ---- */
@@ -779,6 +788,517 @@ do_host(struct ctx *c, struct fy_node *m, int line)
 			cerr(c, l, "host: unknown key \"%s\"", key);
 		}
 	}
+}
+
+/* ---- sel ---- */
+
+static const struct word sel_when_full_words[] = {
+    {"stop", BMC_SEL_STOP},
+    {"overwrite", BMC_SEL_OVERWRITE},
+    {NULL, 0},
+};
+
+static void
+do_sel(struct ctx *c, struct fy_node *m, int line)
+{
+	struct bmc_conf *b = &c->cfg->bmc;
+	struct fy_node_pair *p;
+	void *it = NULL;
+	unsigned long x;
+
+	if (!fy_node_is_mapping(m)) {
+		cerr(c, line, "sel: expected a mapping with capacity and when_full");
+		return;
+	}
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k) ? node_line(k) : line;
+
+		if (key == NULL) {
+			cerr(c, l, "sel: keys must be names");
+		} else if (strcmp(key, "capacity") == 0) {
+			if (number(c, v, l, key, BMC_SEL_CAPACITY_MIN, BMC_SEL_CAPACITY_MAX, &x))
+				b->sel_capacity = (uint16_t)x;
+		} else if (strcmp(key, "when_full") == 0) {
+			if (word_value(c, v, l, key, sel_when_full_words, 0, &x))
+				b->sel_when_full = (uint8_t)x;
+		} else {
+			cerr(c, l, "sel: unknown key \"%s\" (capacity, when_full)", key);
+		}
+	}
+}
+
+/* ---- fru ---- */
+
+/* FRU dates are 3 bytes of minutes since 1996-01-01 00:00 UTC. */
+#define FRU_EPOCH 820454400LL
+#define FRU_DATE_LAST (FRU_EPOCH + 0xffffffLL * 60) /* 2027-11-24 20:15 */
+
+static const struct word chassis_types[] = {
+    {"rack-mount", 0x17},
+    {"main-server", 0x11},
+    {"tower", 0x07},
+    {"blade", 0x1c},
+    {"other", 0x01},
+    {NULL, 0},
+};
+
+#define FRU_DEFAULT_CHASSIS_TYPE 0x17 /* rack mount chassis */
+
+struct fru_field {
+	const char *key;
+	size_t off;
+};
+
+#define FRU_FIELD(key, member)                                                                               \
+	{                                                                                                    \
+		key, offsetof(struct bmc_fru_conf, member)                                                   \
+	}
+
+static const struct fru_field chassis_fields[] = {
+    FRU_FIELD("part", chassis_part),
+    FRU_FIELD("serial", chassis_serial),
+    {NULL, 0},
+};
+
+static const struct fru_field board_fields[] = {
+    FRU_FIELD("manufacturer", board_mfg),
+    FRU_FIELD("product", board_product),
+    FRU_FIELD("serial", board_serial),
+    FRU_FIELD("part", board_part),
+    {NULL, 0},
+};
+
+static const struct fru_field product_fields[] = {
+    FRU_FIELD("manufacturer", product_mfg),
+    FRU_FIELD("name", product_name),
+    FRU_FIELD("part", product_part),
+    FRU_FIELD("version", product_version),
+    FRU_FIELD("serial", product_serial),
+    FRU_FIELD("asset_tag", product_asset_tag),
+    {NULL, 0},
+};
+
+/* A FRU string: 0 to BMC_FRU_FIELD_MAX printable ASCII characters; no value is "". */
+static void
+fru_string(struct ctx *c, struct fy_node *v, int line, const char *label, char *dst)
+{
+	const char *s;
+	size_t n, i;
+
+	if (v == NULL) {
+		dst[0] = '\0';
+		return;
+	}
+	if (!fy_node_is_scalar(v) || fy_node_is_alias(v) || (s = fy_node_get_scalar(v, &n)) == NULL) {
+		cerr(c, line, "%s: expected a single value", label);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e) {
+			cerr(c, line, "%s: only printable ASCII characters are allowed", label);
+			return;
+		}
+	if (n > BMC_FRU_FIELD_MAX) {
+		cerr(c, line, "%s: %zu characters is too long (at most %d)", label, n, BMC_FRU_FIELD_MAX);
+		return;
+	}
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" (UTC) as Unix seconds; false if malformed. */
+static bool
+parse_fru_date(const char *s, int64_t *out)
+{
+	static const unsigned mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const char date_form[] = "dddd-dd-dd", time_form[] = " dd:dd";
+	size_t n = strlen(s), i;
+	unsigned y, mo, d, h = 0, mi = 0;
+
+	if (n != 10 && n != 16)
+		return false;
+	for (i = 0; i < n; i++) {
+		char f = i < 10 ? date_form[i] : time_form[i - 10];
+		if (f == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != f)
+			return false;
+	}
+	if (sscanf(s, "%4u-%2u-%2u", &y, &mo, &d) != 3 ||
+	    (n == 16 && sscanf(s + 11, "%2u:%2u", &h, &mi) != 2))
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59)
+		return false;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return false;
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60;
+	return true;
+}
+
+static void
+fru_date(struct ctx *c, struct fy_node *v, int line, const char *label, struct bmc_fru_conf *f)
+{
+	char buf[32];
+	int64_t t;
+
+	if (is_null(v)) {
+		f->board_mfg_date = 0;
+		return;
+	}
+	if (!scalar(c, v, line, label, buf, sizeof(buf)))
+		return;
+	if (!parse_fru_date(buf, &t))
+		cerr(c, line, "%s: expected \"YYYY-MM-DD\" or \"YYYY-MM-DD HH:MM\" (UTC), not \"%s\"", label,
+		    buf);
+	else if (t < FRU_EPOCH || t > FRU_DATE_LAST)
+		cerr(c, line, "%s: FRU dates run from 1996-01-01 00:00 to 2027-11-24 20:15, not \"%s\"",
+		    label, buf);
+	else
+		f->board_mfg_date = t;
+}
+
+/* A name of chassis_types or an SMBIOS chassis type number 1..0x7f. */
+static void
+fru_chassis_type(struct ctx *c, struct fy_node *v, int line, const char *label, struct bmc_fru_conf *f)
+{
+	char buf[32], *end;
+	unsigned long x;
+	size_t i;
+
+	if (!scalar(c, v, line, label, buf, sizeof(buf)))
+		return;
+	for (i = 0; chassis_types[i].name != NULL; i++)
+		if (strcmp(buf, chassis_types[i].name) == 0) {
+			f->chassis_type = (uint8_t)chassis_types[i].value;
+			return;
+		}
+	if (isdigit((unsigned char)buf[0])) {
+		errno = 0;
+		x = strtoul(buf, &end, 0);
+		if (*end == '\0' && errno == 0 && x >= 1 && x <= 0x7f) {
+			f->chassis_type = (uint8_t)x;
+			return;
+		}
+	}
+	cerr(c, line,
+	    "%s: expected rack-mount, main-server, tower, blade, other or an SMBIOS chassis type "
+	    "from 1 to 0x7f, not \"%s\"",
+	    label, buf);
+}
+
+/* One of `chassis`, `board`, `product`: present (and not null) means the area is emitted. */
+static void
+fru_area(struct ctx *c, struct fy_node *m, int line, const char *who, const char *area,
+    const struct fru_field *fields, struct bmc_fru_conf *f, bool *present)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+	char label[80], keys[160];
+	size_t i, used;
+
+	if (is_null(m)) {
+		*present = false;
+		return;
+	}
+	if (!fy_node_is_mapping(m)) {
+		cerr(c, line, "%s: %s: expected a mapping of fields", who, area);
+		return;
+	}
+	*present = true;
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k) ? node_line(k) : line;
+
+		if (key == NULL) {
+			cerr(c, l, "%s: %s: keys must be names", who, area);
+			continue;
+		}
+		snprintf(label, sizeof(label), "%s: %s.%s", who, area, key);
+		for (i = 0; fields[i].key != NULL; i++)
+			if (strcmp(key, fields[i].key) == 0)
+				break;
+		if (fields[i].key != NULL)
+			fru_string(c, v, l, label, (char *)f + fields[i].off);
+		else if (strcmp(area, "chassis") == 0 && strcmp(key, "type") == 0)
+			fru_chassis_type(c, v, l, label, f);
+		else if (strcmp(area, "board") == 0 && strcmp(key, "mfg_date") == 0)
+			fru_date(c, v, l, label, f);
+		else {
+			used = (size_t)snprintf(keys, sizeof(keys), "%s",
+			    strcmp(area, "chassis") == 0     ? "type"
+			        : strcmp(area, "board") == 0 ? "mfg_date"
+			                                     : "");
+			for (i = 0; fields[i].key != NULL && used < sizeof(keys); i++)
+				used += (size_t)snprintf(keys + used, sizeof(keys) - used, "%s%s",
+				    used ? ", " : "", fields[i].key);
+			cerr(c, l, "%s: %s: unknown key \"%s\" (%s)", who, area, key, keys);
+		}
+	}
+}
+
+static void
+fru_multirecord(
+    struct ctx *c, struct fy_node *m, int line, const char *who, size_t idx, struct bmc_fru_multirecord *r)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+	char label[80], buf[2 * sizeof(r->data) + 1];
+	unsigned long x;
+	size_t n;
+	bool has_type = false;
+	int start = c->nerr;
+
+	memset(r, 0, sizeof(*r));
+	if (!fy_node_is_mapping(m)) {
+		cerr(c, line, "%s: multirecord %zu: expected a mapping with type and data", who, idx + 1);
+		return;
+	}
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k) ? node_line(k) : line;
+
+		if (key == NULL) {
+			cerr(c, l, "%s: multirecord %zu: keys must be names", who, idx + 1);
+			continue;
+		}
+		snprintf(label, sizeof(label), "%s: multirecord %zu: %s", who, idx + 1, key);
+		if (strcmp(key, "type") == 0) {
+			if ((has_type = number(c, v, l, label, 0, 255, &x)))
+				r->type = (uint8_t)x;
+		} else if (strcmp(key, "data") == 0) {
+			const char *s;
+			if (v == NULL || !fy_node_is_scalar(v) || fy_node_is_alias(v) ||
+			    (s = fy_node_get_scalar(v, &n)) == NULL) {
+				cerr(c, l, "%s: expected a string of hex digits", label);
+				continue;
+			}
+			if (n > sizeof(buf) - 1) {
+				cerr(c, l, "%s: %zu bytes is too long (at most %zu)", label, (n + 1) / 2,
+				    sizeof(r->data));
+				continue;
+			}
+			memcpy(buf, s, n);
+			buf[n] = '\0';
+			if (n == 0)
+				r->len = 0;
+			else if (!hex_bytes(buf, r->data, sizeof(r->data), &n))
+				cerr(c, l, "%s: expected an even number of hex digits such as \"0a0b0c\"",
+				    label);
+			else
+				r->len = (uint8_t)n;
+		} else {
+			cerr(c, l, "%s: multirecord %zu: unknown key \"%s\" (type, data)", who, idx + 1, key);
+		}
+	}
+	if (c->nerr == start && !has_type)
+		cerr(c, line, "%s: multirecord %zu: a record needs a type (0-255)", who, idx + 1);
+}
+
+static void
+fru_multirecords(struct ctx *c, struct fy_node *v, int line, const char *who, struct bmc_fru_conf *f)
+{
+	struct fy_node *item;
+	void *it = NULL;
+
+	f->nmultirecords = 0;
+	if (is_null(v))
+		return;
+	if (!fy_node_is_sequence(v)) {
+		cerr(c, line, "%s: multirecords: expected a list of {type, data}", who);
+		return;
+	}
+	while ((item = fy_node_sequence_iterate(v, &it)) != NULL) {
+		int l = line;
+		struct fy_node_pair *p;
+		void *pit = NULL;
+
+		if (fy_node_is_mapping(item) && (p = fy_node_mapping_iterate(item, &pit)) != NULL &&
+		    node_line(fy_node_pair_key(p)))
+			l = node_line(fy_node_pair_key(p));
+		if (f->nmultirecords == BMC_FRU_MAX_MULTIRECORDS) {
+			cerr(c, l, "%s: multirecords: at most %d records", who, BMC_FRU_MAX_MULTIRECORDS);
+			return;
+		}
+		fru_multirecord(c, item, l, who, f->nmultirecords, &f->multirecord[f->nmultirecords]);
+		f->nmultirecords++;
+	}
+}
+
+static bool
+valid_fru_name(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 16)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* Build the image as the daemon will, FRU 0's missing serials filled as from a GUID. */
+static void
+check_fru(struct ctx *c, const struct bmc_fru_conf *f, int line)
+{
+	static const uint8_t zero_guid[16];
+	uint8_t img[BMC_FRU_MAX_SIZE];
+	struct bmc_fru_conf t = *f, d;
+	char msg[200] = "";
+
+	if (t.id == 0) {
+		bmc_fru_defaults(&d, zero_guid);
+		if (t.chassis_serial[0] == '\0')
+			memcpy(t.chassis_serial, d.chassis_serial, sizeof(t.chassis_serial));
+		if (t.board_serial[0] == '\0')
+			memcpy(t.board_serial, d.board_serial, sizeof(t.board_serial));
+		if (t.product_serial[0] == '\0')
+			memcpy(t.product_serial, d.product_serial, sizeof(t.product_serial));
+	}
+	if (bmc_fru_build(&t, img, sizeof(img), msg, sizeof(msg)) < 0)
+		cerr(c, line, "fru %u: %s", t.id, msg[0] ? msg : "cannot be built");
+}
+
+/* One `fru:` entry; seen[id] holds the line of the entry that took each ID. */
+static void
+do_fru_entry(struct ctx *c, struct fy_node *m, int line, int *seen)
+{
+	struct config *cfg = c->cfg;
+	struct bmc_fru_conf f;
+	struct fy_node_pair *p;
+	void *it = NULL;
+	unsigned long x;
+	char who[16] = "fru", label[48];
+	int start = c->nerr, idline = 0, first = 0;
+	bool has_id = false;
+
+	if (!fy_node_is_mapping(m)) {
+		cerr(c, line, "fru: each FRU device is a mapping with an id");
+		return;
+	}
+	/* The ID first: messages name it. */
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k) ? node_line(k) : line;
+
+		if (first == 0)
+			first = l;
+		if (key == NULL || strcmp(key, "id") != 0)
+			continue;
+		idline = l;
+		if (number(c, v, l, "fru: id", 0, 254, &x))
+			has_id = true;
+	}
+	if (first != 0)
+		line = first;
+	if (c->nerr != start)
+		return;
+	if (!has_id) {
+		cerr(c, line, "fru: an entry needs an id (0-254)");
+		return;
+	}
+	snprintf(who, sizeof(who), "fru %lu", x);
+	if (seen[x] != 0) {
+		cerr(c, idline, "%s: the ID is also used by the entry on line %d", who, seen[x]);
+		return;
+	}
+	seen[x] = idline;
+
+	memset(&f, 0, sizeof(f));
+	f.id = (uint8_t)x;
+	snprintf(f.name, sizeof(f.name), "FRU %lu", x);
+	f.chassis_type = FRU_DEFAULT_CHASSIS_TYPE;
+	it = NULL;
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k) ? node_line(k) : line;
+		char buf[256];
+
+		if (key == NULL) {
+			cerr(c, l, "%s: keys must be names", who);
+			continue;
+		}
+		snprintf(label, sizeof(label), "%s: %s", who, key);
+		if (strcmp(key, "id") == 0) {
+			continue;
+		} else if (strcmp(key, "name") == 0) {
+			if (scalar(c, v, l, label, buf, sizeof(buf))) {
+				if (!valid_fru_name(buf))
+					cerr(c, l, "%s: 1 to 16 printable ASCII characters, not \"%s\"",
+					    label, buf);
+				else
+					memcpy(f.name, buf, strlen(buf) + 1);
+			}
+		} else if (strcmp(key, "size") == 0) {
+			if (number(c, v, l, label, 0, BMC_FRU_MAX_SIZE, &x)) {
+				if (x != 0 && x < 8)
+					cerr(c, l, "%s: 0 (as needed) or 8 to %d bytes, not %lu", label,
+					    BMC_FRU_MAX_SIZE, x);
+				else
+					f.size = (uint16_t)x;
+			}
+		} else if (strcmp(key, "write_protect") == 0) {
+			boolean(c, v, l, label, &f.write_protect);
+		} else if (strcmp(key, "chassis") == 0) {
+			fru_area(c, v, l, who, key, chassis_fields, &f, &f.chassis);
+		} else if (strcmp(key, "board") == 0) {
+			fru_area(c, v, l, who, key, board_fields, &f, &f.board);
+		} else if (strcmp(key, "product") == 0) {
+			fru_area(c, v, l, who, key, product_fields, &f, &f.product);
+		} else if (strcmp(key, "multirecords") == 0) {
+			fru_multirecords(c, v, l, who, &f);
+		} else {
+			cerr(c, l,
+			    "%s: unknown key \"%s\" (id, name, size, write_protect, chassis, board, "
+			    "product, multirecords)",
+			    who, key);
+		}
+	}
+	if (c->nerr != start)
+		return;
+	if (cfg->nfrus == BMC_MAX_FRUS) {
+		cerr(c, idline, "fru: at most %d FRU devices", BMC_MAX_FRUS);
+		return;
+	}
+	check_fru(c, &f, idline);
+	cfg->frus[cfg->nfrus++] = f;
+}
+
+/* `fru:` replaces the default list; `fru: []` (or no value) leaves none. */
+static void
+do_fru(struct ctx *c, struct fy_node *v, int line)
+{
+	struct fy_node *item;
+	void *it = NULL;
+	int seen[256] = {0};
+
+	c->cfg->nfrus = 0;
+	if (is_null(v))
+		return;
+	if (!fy_node_is_sequence(v)) {
+		cerr(c, line, "fru: expected a list of FRU devices");
+		return;
+	}
+	while ((item = fy_node_sequence_iterate(v, &it)) != NULL)
+		do_fru_entry(c, item, node_line(item) ? node_line(item) : line, seen);
 }
 
 /* ---- sensors ---- */
@@ -1369,6 +1889,10 @@ do_root(struct ctx *c, struct fy_node *root)
 			scalar(c, v, l, key, c->cfg->sdr_import, sizeof(c->cfg->sdr_import));
 		else if (strcmp(key, "sensors") == 0)
 			sensors = p;
+		else if (strcmp(key, "sel") == 0)
+			do_sel(c, v, l);
+		else if (strcmp(key, "fru") == 0)
+			do_fru(c, v, l);
 		else
 			cerr(c, l, "unknown key \"%s\"", key);
 	}

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/bmc.h"
+#include "core/fru.h"
 #include "core/sensor.h"
 #include "host/sim.h"
 
@@ -49,11 +50,20 @@ struct config {
 	struct bmc_sensor_conf overrides[CONFIG_MAX_SENSORS];
 	size_t noverrides;
 	char sdr_import[CONFIG_PATH_MAX]; /* an `ipmitool sdr dump` file; "" for none */
+	/*
+	 * `fru:` devices in file order, IDs unique, each one checked with
+	 * bmc_fru_build().  Default: FRU 0 from bmc_fru_defaults() with its
+	 * three serials empty.  Empty serials of FRU 0 (default or written)
+	 * are the daemon's to fill from the system GUID.
+	 */
+	struct bmc_fru_conf frus[BMC_MAX_FRUS];
+	size_t nfrus;
 };
 
 /*
  * Defaults: no listen address (the daemon adds 0.0.0.0:623), state dir
- * /var/lib/ghostbmc, the simulated host's defaults, the built-in sensors.
+ * /var/lib/ghostbmc, the simulated host's defaults, the built-in sensors,
+ * the SEL of bmc_conf_defaults(), FRU 0 without serials.
  */
 void config_defaults(struct config *cfg);
 

@@ -28,6 +28,8 @@ bmc_conf_defaults(struct bmc_conf *conf)
 	conf->max_pending_per_source = 4;
 	conf->pending_timeout_ms = 5000;
 	conf->min_password_len = 8;
+	conf->sel_capacity = BMC_SEL_CAPACITY_DEFAULT;
+	conf->sel_when_full = BMC_SEL_STOP;
 	conf->device_id = 0x20;
 	conf->device_rev = 0x01;
 	conf->fw_major = 0;
@@ -163,6 +165,10 @@ bmc_new(const struct bmc_env *env, const struct bmc_conf *conf)
 	if (bmc->conf.max_pending_per_source == 0)
 		bmc->conf.max_pending_per_source = 1;
 	bmc->conf.suites_enabled &= BMC_SUITE_SUPPORTED_MASK;
+	if (bmc->conf.sel_capacity < BMC_SEL_CAPACITY_MIN)
+		bmc->conf.sel_capacity = BMC_SEL_CAPACITY_MIN;
+	if (bmc->conf.sel_capacity > BMC_SEL_CAPACITY_MAX)
+		bmc->conf.sel_capacity = BMC_SEL_CAPACITY_MAX;
 	if (all_zero(bmc->conf.system_guid, 16)) {
 		guid_random(bmc, bmc->conf.system_guid);
 		bmc->guid_generated = true;
@@ -201,6 +207,7 @@ bmc_free(struct bmc *bmc)
 	sdr_repo_free(&bmc->sdr);
 	free(bmc->sensors);
 	sel_free(&bmc->sel);
+	fru_free_all(bmc);
 	crypto_wipe(bmc->users, sizeof(bmc->users));
 	crypto_wipe(bmc->params.kg, sizeof(bmc->params.kg));
 	free(bmc);

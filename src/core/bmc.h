@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #define BMC_DGRAM_MAX 1500 /* largest datagram we build or accept */
-#define BMC_FX_MAX 8
+#define BMC_FX_MAX 32 /* a burst of events (and the entries they push out) */
 #define BMC_MAX_USERS 16 /* user IDs 1..16 */
 #define BMC_NAME_LEN 16 /* IPMI user names: 16 bytes, NUL padded */
 #define BMC_PASSWORD_MAX 20 /* IPMI 2.0 passwords: up to 20 bytes */
@@ -72,6 +72,10 @@ struct bmc_conf {
 	uint8_t kg[20]; /* BMC key K_G; all zero = none */
 	uint8_t min_password_len; /* Set User Password and the CLI refuse shorter */
 
+	/* SEL */
+	uint16_t sel_capacity; /* entries, 16..BMC_SEL_CAPACITY_MAX */
+	uint8_t sel_when_full; /* BMC_SEL_STOP or BMC_SEL_OVERWRITE */
+
 	/* Get Device ID */
 	uint8_t device_id;
 	uint8_t device_rev;
@@ -81,6 +85,11 @@ struct bmc_conf {
 	uint16_t product_id;
 	uint8_t aux_fw_rev[4];
 };
+
+#define BMC_SEL_CAPACITY_DEFAULT 1024
+#define BMC_SEL_CAPACITY_MIN 16
+#define BMC_SEL_CAPACITY_MAX 16384
+enum { BMC_SEL_STOP, BMC_SEL_OVERWRITE };
 
 void bmc_conf_defaults(struct bmc_conf *conf);
 
@@ -103,7 +112,9 @@ enum bmc_fx_kind {
 	FX_SAVE_PARAM, /* arg = enum bmc_param: persist bmc_param_export(arg) */
 	FX_RESET_BMC, /* arg = 0 cold, 1 warm: reset the instance after the reply */
 	FX_SEL_ADD, /* arg = record ID: a SEL entry was added */
+	FX_SEL_DELETE, /* arg = record ID: a SEL entry was deleted */
 	FX_SEL_CLEAR, /* the SEL was cleared */
+	FX_SAVE_FRU, /* arg = FRU device ID: persist its image */
 };
 
 struct bmc_fx {
@@ -218,6 +229,8 @@ enum bmc_param {
 	BMC_PARAM_LAN_BAD_PASSWORD,
 	BMC_PARAM_KG,
 	BMC_PARAM_SYSTEM_GUID, /* generated at first start unless configured */
+	BMC_PARAM_SEL_TIME_OFFSET, /* Set SEL Time minus the wall clock, seconds */
+	BMC_PARAM_SEL_UTC_OFFSET, /* Set SEL Time UTC Offset, minutes */
 	BMC_PARAM_COUNT
 };
 

@@ -10,6 +10,7 @@
 #include "core/bmc.h"
 #include "core/buf.h"
 #include "core/ipmi.h"
+#include "core/fru.h"
 #include "core/sdr.h"
 
 #define BMC_MAX_SESSIONS 63 /* session handles are 6 bits */
@@ -182,6 +183,20 @@ void users_login_ok(struct bmc *bmc, uint8_t id);
 /* Writable slot (for handlers); NULL for an ID out of range. */
 struct bmc_user *users_slot(struct bmc *bmc, uint8_t id);
 
+/* ---- FRU devices (fru.c; IPMI layouts in cmd_fru.c) ---- */
+
+struct fru_dev {
+	uint8_t id;
+	char name[17];
+	bool write_protect;
+	uint16_t len;
+	uint8_t *data; /* malloc'd, len bytes */
+};
+
+/* Free every device's image (bmc_free). */
+void fru_free_all(struct bmc *bmc);
+struct fru_dev *fru_by_id(struct bmc *bmc, uint8_t id);
+
 /* ---- the instance ---- */
 
 struct bmc_stats {
@@ -204,6 +219,8 @@ struct bmc {
 	struct sensor *sensors; /* the sensors we own, in record order */
 	size_t nsensors;
 	struct sel sel;
+	struct fru_dev frus[BMC_MAX_FRUS]; /* in ID order (fru.c) */
+	size_t nfrus;
 };
 
 void bmc_logf(struct bmc *bmc, enum bmc_log_level level, const char *fmt, ...)

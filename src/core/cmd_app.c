@@ -28,7 +28,7 @@ cmd_get_device_id(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 	wbuf_put_u8(rs, c->fw_major & 0x7f); /* bit 7 = 0: normal operation */
 	wbuf_put_u8(rs, c->fw_minor);
 	wbuf_put_u8(rs, 0x02); /* IPMI 2.0 */
-	wbuf_put_u8(rs, DEVICE_SUPPORT);
+	wbuf_put_u8(rs, (uint8_t)(DEVICE_SUPPORT | (ctx->bmc->nfrus ? 0x08 : 0))); /* FRU inventory */
 	wbuf_put_u8(rs, (uint8_t)c->manufacturer_id);
 	wbuf_put_u8(rs, (uint8_t)(c->manufacturer_id >> 8));
 	wbuf_put_u8(rs, (uint8_t)((c->manufacturer_id >> 16) & 0x0f));

@@ -3,10 +3,13 @@
  * same way, a record at a time with partial reads under a reservation, so
  * the reading code is shared.
  */
+#include <string.h>
+
 #include "core/bmc_int.h"
 
 #define OP_SDR_SUPPORT 0x03 /* reserve, allocation info */
-#define OP_SEL_SUPPORT 0x03
+#define OP_SEL_SUPPORT 0x0f /* delete, partial add, reserve, allocation info */
+#define SEL_UTC_UNSPECIFIED 0x07ff
 #define SDR_MAX_RECORD_UNITS ((SDR_RECORD_MAX + SDR_ALLOC_UNIT - 1) / SDR_ALLOC_UNIT)
 #define READ_MAX 250 /* the most record bytes one reply carries */
 
@@ -131,7 +134,7 @@ uint8_t
 cmd_get_sel_info(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 {
 	const struct sel *sel = &ctx->bmc->sel;
-	size_t free_bytes = (SEL_MAX_ENTRIES - sel->n) * BMC_SEL_ENTRY_LEN;
+	size_t free_bytes = (ctx->bmc->conf.sel_capacity - sel->n) * BMC_SEL_ENTRY_LEN;
 
 	(void)rq;
 	wbuf_put_u8(rs, SDR_VERSION); /* SEL version 51h as well */
@@ -146,10 +149,11 @@ cmd_get_sel_info(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 uint8_t
 cmd_get_sel_alloc_info(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 {
-	uint16_t free_units = (uint16_t)(SEL_MAX_ENTRIES - ctx->bmc->sel.n);
+	uint16_t cap = ctx->bmc->conf.sel_capacity;
+	uint16_t free_units = (uint16_t)(cap - ctx->bmc->sel.n);
 
 	(void)rq;
-	wbuf_put_u16le(rs, SEL_MAX_ENTRIES);
+	wbuf_put_u16le(rs, cap);
 	wbuf_put_u16le(rs, BMC_SEL_ENTRY_LEN);
 	wbuf_put_u16le(rs, free_units);
 	wbuf_put_u16le(rs, free_units);
@@ -180,18 +184,83 @@ cmd_get_sel_entry(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 	return read_record(&rd, rs, sel->reservation, sel->e[i], BMC_SEL_ENTRY_LEN, next);
 }
 
+/* An entry a client gives us: the ID is ours, and so is the timestamp of types 02h and C0h-DFh. */
+static uint8_t
+add_entry(struct cmd_ctx *ctx, uint8_t rec[BMC_SEL_ENTRY_LEN], struct wbuf *rs)
+{
+	int id = sel_add(ctx->bmc, ctx->now, rec, rec[2] < 0xe0, ctx->out);
+
+	if (id < 0)
+		return CC_OUT_OF_SPACE;
+	ctx->durable = true; /* the reply waits for the commit */
+	wbuf_put_u16le(rs, (uint16_t)id);
+	return CC_OK;
+}
+
 uint8_t
 cmd_add_sel_entry(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 {
 	uint8_t rec[BMC_SEL_ENTRY_LEN];
-	int id;
 
 	(void)buf_get_bytes(rq, rec, sizeof(rec));
-	/* System event and OEM timestamped records get our time; E0h..FFh carry none. */
-	id = sel_add(ctx->bmc, ctx->now, rec, rec[2] < 0xe0, ctx->out);
-	if (id < 0)
-		return CC_OUT_OF_SPACE;
-	wbuf_put_u16le(rs, (uint16_t)id);
+	return add_entry(ctx, rec, rs);
+}
+
+/*
+ * Partial Add SEL Entry: the record arrives in pieces under a reservation,
+ * from offset 0 with record ID 0000h; the last piece (in-progress byte 1)
+ * commits it.  One partial record is assembled at a time.
+ */
+uint8_t
+cmd_partial_add_sel_entry(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
+{
+	struct sel *sel = &ctx->bmc->sel;
+	uint16_t resv = buf_get_u16le(rq), id = buf_get_u16le(rq);
+	uint8_t off = buf_get_u8(rq), last = buf_get_u8(rq);
+	size_t n = rq->left;
+
+	if (resv == 0 || resv != sel->reservation)
+		return CC_RESERVATION;
+	if ((last & 0xf0) != 0 || (last & 0x0f) > 1)
+		return CC_INVALID_FIELD;
+	if (off == 0) {
+		if (id != 0x0000)
+			return CC_INVALID_FIELD;
+		memset(sel->partial, 0, sizeof(sel->partial));
+		sel->partial_len = 0;
+		sel->partial_active = true;
+	} else if (!sel->partial_active || off != sel->partial_len) {
+		return CC_OUT_OF_RANGE; /* not the next piece of the record being assembled */
+	}
+	if (off + n > BMC_SEL_ENTRY_LEN)
+		return CC_FIELD_LEN;
+	(void)buf_get_bytes(rq, sel->partial + off, n);
+	sel->partial_len = (uint8_t)(off + n);
+	if ((last & 0x0f) == 0) {
+		wbuf_put_u16le(rs, 0x0000);
+		return CC_OK;
+	}
+	sel->partial_active = false;
+	if (sel->partial_len != BMC_SEL_ENTRY_LEN)
+		return CC_FIELD_LEN;
+	return add_entry(ctx, sel->partial, rs);
+}
+
+uint8_t
+cmd_delete_sel_entry(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
+{
+	struct sel *sel = &ctx->bmc->sel;
+	uint16_t resv = buf_get_u16le(rq), id = buf_get_u16le(rq);
+	long i;
+	int deleted;
+
+	if (resv == 0 || resv != sel->reservation)
+		return CC_RESERVATION;
+	if ((i = sel_find(sel, id)) < 0)
+		return CC_NOT_PRESENT;
+	deleted = sel_delete(ctx->bmc, ctx->now, (size_t)i, ctx->out);
+	ctx->durable = true;
+	wbuf_put_u16le(rs, (uint16_t)deleted);
 	return CC_OK;
 }
 
@@ -201,22 +270,16 @@ cmd_clear_sel(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 	struct bmc *bmc = ctx->bmc;
 	uint16_t resv = buf_get_u16le(rq);
 	uint8_t c = buf_get_u8(rq), l = buf_get_u8(rq), r = buf_get_u8(rq), op = buf_get_u8(rq);
-	size_t i;
 
 	if (c != 'C' || l != 'L' || r != 'R' || (op != 0xaa && op != 0x00))
 		return CC_INVALID_FIELD;
 	if (resv == 0 || resv != bmc->sel.reservation)
 		return CC_RESERVATION;
 	if (op == 0xaa) {
-		sel_clear(&bmc->sel, ctx->now);
-		bmc_fx(ctx->out, FX_SEL_CLEAR, 0);
-		/* The Event Logging Disabled sensor records that the log was cleared (offset 2). */
-		for (i = 0; i < bmc->nsensors; i++)
-			if (bmc->sensors[i].sensor_type == STYPE_EVENT_LOGGING)
-				sensor_raise_event(
-				    bmc, ctx->now, &bmc->sensors[i], false, 2, 0xff, 0xff, ctx->out);
+		bmc_sel_clear(bmc, ctx->now, ctx->out);
+		ctx->durable = true;
 	}
-	wbuf_put_u8(rs, 0x01); /* erasure completed */
+	wbuf_put_u8(rs, 0x01); /* erasure completed: the commit is done before this reply */
 	return CC_OK;
 }
 
@@ -235,5 +298,28 @@ cmd_set_sel_time(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 
 	(void)rs;
 	ctx->bmc->sel.time_offset = (int64_t)t - ctx->now->wall_s;
+	ctx_persist(ctx, FX_SAVE_PARAM, BMC_PARAM_SEL_TIME_OFFSET);
+	return CC_OK;
+}
+
+uint8_t
+cmd_get_sel_utc_offset(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
+{
+	(void)rq;
+	wbuf_put_u16le(rs, (uint16_t)ctx->bmc->sel.utc_offset);
+	return CC_OK;
+}
+
+uint8_t
+cmd_set_sel_utc_offset(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
+{
+	int16_t off = (int16_t)buf_get_u16le(rq);
+
+	(void)rs;
+	/* -1440..+1440 minutes, or 7FFh for "unspecified". */
+	if ((off < -1440 || off > 1440) && off != SEL_UTC_UNSPECIFIED)
+		return CC_OUT_OF_RANGE;
+	ctx->bmc->sel.utc_offset = off;
+	ctx_persist(ctx, FX_SAVE_PARAM, BMC_PARAM_SEL_UTC_OFFSET);
 	return CC_OK;
 }

@@ -50,6 +50,11 @@ cmd_handler_fn cmd_get_sensor_event_status;
 cmd_handler_fn cmd_get_sensor_reading;
 cmd_handler_fn cmd_get_sensor_type;
 
+/* cmd_fru.c: FRU inventory */
+cmd_handler_fn cmd_get_fru_inventory_area_info;
+cmd_handler_fn cmd_read_fru_data;
+cmd_handler_fn cmd_write_fru_data;
+
 /* cmd_storage.c: SDR repository and SEL */
 cmd_handler_fn cmd_get_sdr_repo_info;
 cmd_handler_fn cmd_get_sdr_repo_alloc_info;
@@ -61,8 +66,12 @@ cmd_handler_fn cmd_get_sel_alloc_info;
 cmd_handler_fn cmd_reserve_sel;
 cmd_handler_fn cmd_get_sel_entry;
 cmd_handler_fn cmd_add_sel_entry;
+cmd_handler_fn cmd_partial_add_sel_entry;
+cmd_handler_fn cmd_delete_sel_entry;
 cmd_handler_fn cmd_clear_sel;
 cmd_handler_fn cmd_get_sel_time;
 cmd_handler_fn cmd_set_sel_time;
+cmd_handler_fn cmd_get_sel_utc_offset;
+cmd_handler_fn cmd_set_sel_utc_offset;
 
 #endif

@@ -126,6 +126,8 @@ static const struct param_desc param_descs[BMC_PARAM_COUNT] = {
     [BMC_PARAM_LAN_BAD_PASSWORD] = P("lan.bad_password", params.lan.bad_password),
     [BMC_PARAM_KG] = P("channel.1.kg", params.kg),
     [BMC_PARAM_SYSTEM_GUID] = P("bmc.system_guid", conf.system_guid),
+    [BMC_PARAM_SEL_TIME_OFFSET] = P("sel.time_offset", sel.time_offset),
+    [BMC_PARAM_SEL_UTC_OFFSET] = P("sel.utc_offset", sel.utc_offset),
 };
 #undef P
 

@@ -120,25 +120,32 @@ void sensor_rearm(struct sensor *s, uint16_t assert_bits, uint16_t deassert_bits
 /* The IPMI threshold comparison bits for Get Sensor Reading. */
 uint8_t sensor_thr_status(const struct sensor *s);
 
-/* ---- sel.c: the System Event Log (in memory) ---- */
-
-#define SEL_MAX_ENTRIES 3639 /* what fits a 64 KiB log, as many BMCs have */
+/* ---- sel.c: the System Event Log ---- */
 
 struct sel {
-	uint8_t (*e)[BMC_SEL_ENTRY_LEN];
-	size_t n, cap;
+	uint8_t (*e)[BMC_SEL_ENTRY_LEN]; /* arrival order */
+	size_t n, alloc;
 	uint16_t next_id;
 	uint16_t reservation;
 	uint32_t add_ts, erase_ts;
-	int64_t time_offset; /* Set SEL Time minus the wall clock */
-	bool overflow; /* an event was dropped because the log was full */
+	int64_t time_offset; /* Set SEL Time minus the wall clock (persisted) */
+	int16_t utc_offset; /* minutes; 7FFh = unspecified (persisted) */
+	bool overflow; /* the log filled up: events were refused or pushed out */
+	/* Partial Add SEL Entry in progress */
+	uint8_t partial[BMC_SEL_ENTRY_LEN];
+	uint8_t partial_len;
+	bool partial_active;
 };
 
 void sel_init(struct sel *sel);
 void sel_free(struct sel *sel);
 uint32_t sel_now(const struct sel *sel, const struct bmc_time *now);
-/* Append a 16-byte record (its ID and, for system records, timestamp are set here); returns the ID or -1 when
- * full. */
+void sel_cancel_reservation(struct sel *sel);
+/*
+ * Append a 16-byte record: its ID is assigned here and, when stamp, its
+ * timestamp.  A full log sets the overflow flag and, by the configured
+ * policy, refuses (-1) or pushes out the oldest entry.  Returns the ID.
+ */
 int sel_add(struct bmc *bmc, const struct bmc_time *now, uint8_t rec[BMC_SEL_ENTRY_LEN], bool stamp,
     struct bmc_out *out);
 /* A BMC-generated event from a sensor. */
@@ -146,6 +153,7 @@ void sel_add_event(struct bmc *bmc, const struct bmc_time *now, const struct sen
     uint8_t offset, uint8_t data2, uint8_t data3, bool thr_data, struct bmc_out *out);
 /* By ID (0000h first, FFFFh last): index or -1. */
 long sel_find(const struct sel *sel, uint16_t id);
+int sel_delete(struct bmc *bmc, const struct bmc_time *now, size_t index, struct bmc_out *out);
 void sel_clear(struct sel *sel, const struct bmc_time *now);
 
 #endif

@@ -179,11 +179,29 @@ const struct bmc_sensor_model *bmc_sensor_get_model(const struct bmc *bmc, size_
 /* Change sensor i's model (CLI, config overrides). */
 int bmc_sensor_set_model(struct bmc *bmc, size_t i, const struct bmc_sensor_model *m);
 
-/* ---- the System Event Log, as far as sensors need it here ---- */
+/* ---- the System Event Log ---- */
 
 #define BMC_SEL_ENTRY_LEN 16
 size_t bmc_sel_count(const struct bmc *bmc);
 /* The i-th entry, oldest first; -1 when out of range. */
 int bmc_sel_get(const struct bmc *bmc, size_t i, uint8_t out[BMC_SEL_ENTRY_LEN]);
+/* By record ID: the entry, or -1. */
+int bmc_sel_get_id(const struct bmc *bmc, uint16_t id, uint8_t out[BMC_SEL_ENTRY_LEN]);
+/* Start-up and rollback: forget the log, then put the stored entries back in order. */
+void bmc_sel_reset(struct bmc *bmc);
+void bmc_sel_restore(struct bmc *bmc, const uint8_t rec[BMC_SEL_ENTRY_LEN]);
+/*
+ * The operator's add (CLI): as Add SEL Entry, timestamp from the BMC clock
+ * for types 02h and C0h-DFh.  Returns the ID, or -1 when the log is full.
+ */
+int bmc_sel_add(
+    struct bmc *bmc, const struct bmc_time *now, const uint8_t rec[BMC_SEL_ENTRY_LEN], struct bmc_out *out);
+/* Replay a record from another machine's log: a new ID, its own timestamp kept. */
+int bmc_sel_import(
+    struct bmc *bmc, const struct bmc_time *now, const uint8_t rec[BMC_SEL_ENTRY_LEN], struct bmc_out *out);
+/* The operator's clear: as Clear SEL, with the "log cleared" event. */
+void bmc_sel_clear(struct bmc *bmc, const struct bmc_time *now, struct bmc_out *out);
+/* The SEL clock now (seconds since the epoch as the SEL sees it). */
+uint32_t bmc_sel_time(const struct bmc *bmc, const struct bmc_time *now);
 
 #endif

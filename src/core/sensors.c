@@ -14,6 +14,7 @@
 #include "core/bmc_int.h"
 
 #define MC_CAPS 0x07 /* MC locator: sensor device, SDR repository, SEL device */
+#define MC_CAP_FRU 0x08 /* ... and FRU inventory device */
 
 /* Going-low offsets for lower thresholds, going-high for upper (IPMI 2.0 table 42-2). */
 static const uint8_t thr_offset[THR_COUNT] = {0, 2, 4, 7, 9, 11};
@@ -283,6 +284,7 @@ bmc_sensors_set(struct bmc *bmc, const struct bmc_time *now, const struct bmc_se
 {
 	uint8_t *buf;
 	size_t i, j, len = 0, k;
+	size_t nrec = n + bmc->nfrus + 1;
 	int r;
 
 	for (i = 0; i < n; i++) {
@@ -298,11 +300,11 @@ bmc_sensors_set(struct bmc *bmc, const struct bmc_time *now, const struct bmc_se
 			}
 		}
 	}
-	if (n + 2 > BMC_MAX_SDR || n > BMC_MAX_SENSORS) {
+	if (nrec > BMC_MAX_SDR || n > BMC_MAX_SENSORS) {
 		snprintf(err, errlen, "too many sensors (%zu)", n);
 		return BMC_ERR_INVALID;
 	}
-	if ((buf = malloc((n + 2) * 64)) == NULL) {
+	if ((buf = malloc(nrec * 64)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return BMC_ERR_NOMEM;
 	}
@@ -314,8 +316,12 @@ bmc_sensors_set(struct bmc *bmc, const struct bmc_time *now, const struct bmc_se
 		}
 		len += k;
 	}
-	len += sdr_encode_fru_locator((uint16_t)(n + 1), 0, "System FRU", buf + len, 64);
-	len += sdr_encode_mc_locator((uint16_t)(n + 2), MC_CAPS, "BMC", buf + len, 64);
+	/* A FRU device locator per FRU device, then the controller itself. */
+	for (k = 0; k < bmc->nfrus; k++)
+		len += sdr_encode_fru_locator(
+		    (uint16_t)(n + 1 + k), bmc->frus[k].id, bmc->frus[k].name, buf + len, 64);
+	len += sdr_encode_mc_locator((uint16_t)(n + 1 + bmc->nfrus),
+	    (uint8_t)(MC_CAPS | (bmc->nfrus ? MC_CAP_FRU : 0)), "BMC", buf + len, 64);
 	r = sdr_repo_load(&bmc->sdr, buf, len, (uint32_t)now->wall_s);
 	free(buf);
 	if (r != BMC_OK) {

@@ -30,7 +30,8 @@
 #define GHOSTBMC_VERSION "unknown"
 #endif
 
-#define CTL_REPLY_MAX 65536 /* a sensor list of an imported SDR fits */
+#define CTL_REPLY_FIRST 8192
+#define CTL_REPLY_MAX (4u << 20) /* a full SEL or an imported SDR's sensor list fits */
 #define CTL_MAX_ARGS 16
 #define CTL_MAX_CONNS 16
 #define CTL_LINGER_MS 1000
@@ -60,8 +61,8 @@ struct ctl_conn {
 	bool overflow; /* the answer did not fit */
 	size_t len;
 	char req[CTL_REQUEST_MAX];
-	size_t rlen;
-	char reply[CTL_REPLY_MAX];
+	size_t rlen, rcap;
+	char *reply; /* grows up to CTL_REPLY_MAX */
 };
 
 static void conn_close(struct ctl_conn *c);
@@ -77,15 +78,30 @@ ctl_reply(struct ctl_conn *c, const char *fmt, ...)
 
 	if (c->overflow)
 		return;
-	va_start(ap, fmt);
-	n = vsnprintf(c->reply + c->rlen, sizeof(c->reply) - c->rlen, fmt, ap);
-	va_end(ap);
-	/* Keep room for the final line, so that an overflow can still be reported. */
-	if (n < 0 || (size_t)n >= sizeof(c->reply) - c->rlen - 128) {
-		c->overflow = true;
-		return;
+	for (;;) {
+		/* Keep room for the final line, so that an overflow can still be reported. */
+		size_t room = c->rcap > c->rlen + 128 ? c->rcap - c->rlen - 128 : 0;
+		char *bigger;
+
+		va_start(ap, fmt);
+		n = room > 0 ? vsnprintf(c->reply + c->rlen, room, fmt, ap) : 0;
+		va_end(ap);
+		if (n < 0) {
+			c->overflow = true;
+			return;
+		}
+		if (room > 0 && (size_t)n < room) {
+			c->rlen += (size_t)n;
+			return;
+		}
+		if (c->rcap >= CTL_REPLY_MAX ||
+		    (bigger = realloc(c->reply, c->rcap ? c->rcap * 2 : CTL_REPLY_FIRST)) == NULL) {
+			c->overflow = true;
+			return;
+		}
+		c->reply = bigger;
+		c->rcap = c->rcap ? c->rcap * 2 : CTL_REPLY_FIRST;
 	}
-	c->rlen += (size_t)n;
 }
 
 /* The final line of a failed request.  Returns -1, for "return ctl_reply_error(...)". */
@@ -303,7 +319,8 @@ dispatch(struct ctl_conn *c, int argc, char **argv)
 		if (strcmp(argv[1], "del") == 0 && argc == 3)
 			return cmd_user_del(c, argv[2]);
 	}
-	if ((r = ctl_host_dispatch(c, c->ctl->inst, argc, argv)) != CTL_UNHANDLED)
+	if ((r = ctl_host_dispatch(c, c->ctl->inst, argc, argv)) != CTL_UNHANDLED ||
+	    (r = ctl_records_dispatch(c, c->ctl->inst, argc, argv)) != CTL_UNHANDLED)
 		return r;
 	/* Echo only the first two words: later ones may be a password. */
 	return ctl_reply_error(c, "unknown request \"%s%s%s\" with %d argument%s", argv[0],
@@ -359,6 +376,7 @@ conn_closed(uv_handle_t *h)
 
 	if (--c->nopen > 0)
 		return;
+	free(c->reply);
 	OPENSSL_cleanse(c, sizeof(*c));
 	free(c);
 }

@@ -14,4 +14,7 @@ int ctl_reply_error(struct ctl_conn *c, const char *fmt, ...) __attribute__((__f
 /* sensor, host, fault and sdr requests: 0 done, -1 refused, CTL_UNHANDLED. */
 int ctl_host_dispatch(struct ctl_conn *c, struct instance *inst, int argc, char **argv);
 
+/* sel and fru requests (ctl_records.c): 0 done, -1 refused, CTL_UNHANDLED. */
+int ctl_records_dispatch(struct ctl_conn *c, struct instance *inst, int argc, char **argv);
+
 #endif

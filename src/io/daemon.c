@@ -636,8 +636,12 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 	inst->cfg = cfg;
 	snprintf(inst->sdr_import_path, sizeof(inst->sdr_import_path), "%s/%s", cfg->state_dir,
 	    DAEMON_SDR_IMPORT_NAME);
-	if (host_configure_sensors(inst, false, err, sizeof(err)) == -1)
+	if (host_configure_frus(inst, err, sizeof(err)) == -1 ||
+	    host_configure_sensors(inst, false, err, sizeof(err)) == -1)
 		fatalx("%s", err);
+	if (instance_reload_sel(inst) == -1)
+		fatalx("%s: cannot read the SEL", inst->name);
+	log_info("%s: SEL: %zu entries", inst->name, bmc_sel_count(inst->bmc));
 
 	/* Bind before changing any account, so that a taken port changes nothing. */
 	if (lan_start(inst, err, sizeof(err)) == -1)

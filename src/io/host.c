@@ -12,10 +12,12 @@
 
 #include <uv.h>
 
+#include "core/fru.h"
 #include "core/sensor.h"
 #include "io/host.h"
 #include "io/lan.h"
 #include "io/log.h"
+#include "store/store.h"
 
 static void
 count_parts(const struct bmc *bmc, struct sim_params *p)
@@ -58,6 +60,9 @@ host_sample(struct instance *inst)
 	if (now.mono_ms > inst->sample_last_ms)
 		sim_step(inst->sim, now.mono_ms - inst->sample_last_ms);
 	inst->sample_last_ms = now.mono_ms;
+	/* All the events of one sample are one durable write. */
+	if (store_begin(inst->store) == -1)
+		log_warnx("%s: cannot begin a transaction: %s", inst->name, store_errmsg(inst->store));
 	for (i = 0; i < n; i++) {
 		const struct bmc_sensor_model *m = bmc_sensor_get_model(inst->bmc, i);
 		double v;
@@ -68,6 +73,10 @@ host_sample(struct instance *inst)
 		bmc_sensor_feed(inst->bmc, &now, i, v, st, avail, &inst->out);
 		if (inst->out.nfx > 0)
 			(void)instance_commit(inst, inst->out.fx, inst->out.nfx);
+	}
+	if (store_commit(inst->store) == -1) {
+		log_warnx("%s: cannot commit sensor events: %s", inst->name, store_errmsg(inst->store));
+		(void)instance_reload_sel(inst);
 	}
 }
 
@@ -195,4 +204,47 @@ host_configure_sensors(struct instance *inst, bool forget_import, char *err, siz
 		return -1;
 	}
 	return 0;
+}
+
+/* A FRU device of the config, with FRU 0's unset serials derived from the system GUID. */
+static int
+build_fru(struct instance *inst, const struct bmc_fru_conf *fc, char *err, size_t errlen)
+{
+	struct bmc_fru_conf c = *fc, guid_based;
+	uint8_t img[BMC_FRU_MAX_SIZE];
+	char msg[256];
+	int len;
+
+	if (c.id == 0) {
+		bmc_fru_defaults(&guid_based, bmc_get_conf(inst->bmc)->system_guid);
+		if (c.chassis_serial[0] == '\0')
+			memcpy(c.chassis_serial, guid_based.chassis_serial, sizeof(c.chassis_serial));
+		if (c.board_serial[0] == '\0')
+			memcpy(c.board_serial, guid_based.board_serial, sizeof(c.board_serial));
+		if (c.product_serial[0] == '\0')
+			memcpy(c.product_serial, guid_based.product_serial, sizeof(c.product_serial));
+	}
+	if ((len = bmc_fru_build(&c, img, sizeof(img), msg, sizeof(msg))) < 0) {
+		snprintf(err, errlen, "fru %u: %s", c.id, msg);
+		return -1;
+	}
+	if (bmc_fru_set(inst->bmc, c.id, c.name, img, (size_t)len, c.write_protect) != 0) {
+		snprintf(err, errlen, "fru %u: cannot install it", c.id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+host_configure_frus(struct instance *inst, char *err, size_t errlen)
+{
+	const struct config *cfg = inst->cfg;
+	size_t i;
+
+	bmc_fru_clear(inst->bmc);
+	for (i = 0; i < cfg->nfrus; i++)
+		if (build_fru(inst, &cfg->frus[i], err, errlen) == -1)
+			return -1;
+	/* Images written by clients (or imported) since win over the built ones. */
+	return instance_load_frus(inst) == -1 ? -1 : 0;
 }

@@ -28,6 +28,12 @@ void host_close(struct instance *inst);
  * file, else the config's sensor list.  -1 with a message on failure.
  */
 int host_configure_sensors(struct instance *inst, bool forget_import, char *err, size_t errlen);
+/*
+ * Install the config's FRU devices, then the images stored since (client
+ * writes, imports).  Call before host_configure_sensors(): the SDR gets a
+ * locator per device.  -1 with a message on failure.
+ */
+int host_configure_frus(struct instance *inst, char *err, size_t errlen);
 /* Read an `ipmitool sdr dump` file (at most BMC_SDR_BYTES); *out is malloc'd. */
 int host_read_sdr_file(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen);
 /* Step the model to now and feed every sensor: after a change from the CLI. */

@@ -149,37 +149,75 @@ instance_now(const struct instance *inst, struct bmc_time *now)
 	now->wall_s = (int64_t)time(NULL);
 }
 
+static bool
+durable_kind(enum bmc_fx_kind k)
+{
+	return k == FX_SAVE_USER || k == FX_SAVE_PARAM || k == FX_SEL_ADD || k == FX_SEL_DELETE ||
+	    k == FX_SEL_CLEAR || k == FX_SAVE_FRU;
+}
+
+static int
+apply_fx(struct instance *inst, const struct bmc_fx *fx)
+{
+	switch (fx->kind) {
+	case FX_SAVE_USER:
+		return save_user(inst, fx->arg);
+	case FX_SAVE_PARAM:
+		return save_param(inst, fx->arg);
+	case FX_SEL_ADD:
+	case FX_SEL_DELETE:
+	case FX_SEL_CLEAR:
+		return instance_save_sel(inst, fx);
+	case FX_SAVE_FRU:
+		return instance_save_fru(inst, fx->arg);
+	default:
+		return 0;
+	}
+}
+
 int
 instance_commit(struct instance *inst, const struct bmc_fx *fx, size_t nfx)
 {
 	size_t i;
+	bool any = false, sel = false;
 	int failed = 0;
 
-	for (i = 0; i < nfx && !failed; i++) {
-		switch (fx[i].kind) {
-		case FX_SAVE_USER:
-			failed = save_user(inst, fx[i].arg) == -1;
-			break;
-		case FX_SAVE_PARAM:
-			failed = save_param(inst, fx[i].arg) == -1;
-			break;
-		default:
-			break;
-		}
+	for (i = 0; i < nfx; i++)
+		any |= durable_kind(fx[i].kind);
+	if (!any)
+		return 0;
+	/* One transaction: the effects of one request are one durable write. */
+	if (store_begin(inst->store) == -1) {
+		log_warnx("%s: cannot begin a transaction: %s", inst->name, store_errmsg(inst->store));
+		failed = 1;
+	}
+	for (i = 0; i < nfx && !failed; i++)
+		failed = apply_fx(inst, &fx[i]) == -1;
+	if (failed) {
+		store_rollback(inst->store);
+	} else if (store_commit(inst->store) == -1) {
+		log_warnx("%s: commit failed: %s", inst->name, store_errmsg(inst->store));
+		failed = 1;
 	}
 	if (!failed)
 		return 0;
 	/*
-	 * Reload everything the call touched, committed or not: the store is the
-	 * truth, and an effect committed before the failing one stays committed
-	 * (there is no transaction across effects), so memory must show it too.
+	 * Reload everything the call touched: the store is the truth, and
+	 * memory must show what it holds again.
 	 */
 	for (i = 0; i < nfx; i++) {
 		if (fx[i].kind == FX_SAVE_USER && fx[i].arg <= BMC_MAX_USERS)
 			(void)instance_reload_user(inst, (uint8_t)fx[i].arg);
 		else if (fx[i].kind == FX_SAVE_PARAM && fx[i].arg < BMC_PARAM_COUNT)
 			(void)instance_reload_param(inst, (enum bmc_param)fx[i].arg);
+		else if (fx[i].kind == FX_SAVE_FRU)
+			(void)instance_reload_fru(inst, (uint8_t)fx[i].arg);
+		else if (fx[i].kind == FX_SEL_ADD || fx[i].kind == FX_SEL_DELETE ||
+		    fx[i].kind == FX_SEL_CLEAR)
+			sel = true;
 	}
+	if (sel)
+		(void)instance_reload_sel(inst);
 	return -1;
 }
 

@@ -72,6 +72,15 @@ int instance_commit(struct instance *inst, const struct bmc_fx *fx, size_t nfx);
 /* Is there an enabled administrator with a password, i.e. a way in over the LAN? */
 bool instance_has_admin(const struct instance *inst);
 
+/* records.c: the SEL and FRU images in the store.  0 or -1 (logged). */
+int instance_save_sel(struct instance *inst, const struct bmc_fx *fx);
+int instance_reload_sel(struct instance *inst);
+int instance_save_fru(struct instance *inst, uint32_t id);
+/* Put the stored image of FRU id back (or leave the device as it is when none is stored). */
+int instance_reload_fru(struct instance *inst, uint8_t id);
+/* Start-up: stored images over the configured devices. */
+int instance_load_frus(struct instance *inst);
+
 /* Reload one user slot / one parameter from the store.  0 or -1. */
 int instance_reload_user(struct instance *inst, uint8_t id);
 int instance_reload_param(struct instance *inst, enum bmc_param p);

@@ -19,14 +19,9 @@
 
 #include "store/secret.h"
 #include "store/store.h"
+#include "store/store_int.h"
 
 #define SCHEMA_VERSION 1
-
-struct store {
-	sqlite3 *db;
-	uint8_t key[SECRET_KEY_LEN];
-	char err[512];
-};
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -38,12 +33,18 @@ static const char schema[] =
     " PRIMARY KEY(instance, id));"
     "CREATE TABLE IF NOT EXISTS params("
     " instance TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
-    " PRIMARY KEY(instance, key));";
+    " PRIMARY KEY(instance, key));"
+    /* seq keeps arrival order: record IDs wrap. */
+    "CREATE TABLE IF NOT EXISTS sel("
+    " instance TEXT NOT NULL, seq INTEGER NOT NULL, id INTEGER NOT NULL, record BLOB NOT NULL,"
+    " PRIMARY KEY(instance, seq));"
+    "CREATE INDEX IF NOT EXISTS sel_id ON sel(instance, id);"
+    "CREATE TABLE IF NOT EXISTS fru("
+    " instance TEXT NOT NULL, id INTEGER NOT NULL, image BLOB NOT NULL,"
+    " PRIMARY KEY(instance, id));";
 
-static int fail(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-fail(struct store *st, const char *fmt, ...)
+int
+store_fail(struct store *st, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -59,13 +60,13 @@ store_errmsg(const struct store *st)
 	return st->err;
 }
 
-static int
-exec(struct store *st, const char *sql)
+int
+store_exec(struct store *st, const char *sql)
 {
 	char *msg = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		fail(st, "sqlite: %s", msg ? msg : sqlite3_errmsg(st->db));
+		store_fail(st, "sqlite: %s", msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -103,9 +104,10 @@ store_open(const char *state_dir, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
-	if (exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") != 0 ||
-	    exec(st, schema) != 0 ||
-	    exec(st, "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '1');") != 0) {
+	if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") !=
+	        0 ||
+	    store_exec(st, schema) != 0 ||
+	    store_exec(st, "INSERT OR IGNORE INTO meta(key, value) VALUES('schema', '1');") != 0) {
 		snprintf(err, errlen, "%s: %s", path, st->err);
 		goto fail;
 	}
@@ -148,21 +150,21 @@ store_user_put(struct store *st, const char *instance, const struct bmc_user *u)
 	if (!u->defined) {
 		if (sqlite3_prepare_v2(st->db, "DELETE FROM users WHERE instance = ?1 AND id = ?2", -1, &q,
 		        NULL) != SQLITE_OK)
-			return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
+			return store_fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 		sqlite3_bind_text(q, 1, instance, -1, SQLITE_STATIC);
 		sqlite3_bind_int(q, 2, u->id);
 	} else {
 		aadlen = user_aad(instance, u->id, aad, sizeof(aad));
 		if (aadlen == 0 || u->password_len > BMC_PASSWORD_MAX ||
 		    secret_seal(st->key, aad, aadlen, u->password, u->password_len, nonce, ct, tag) != 0)
-			return fail(st, "cannot seal the password of user %u", u->id);
+			return store_fail(st, "cannot seal the password of user %u", u->id);
 		if (sqlite3_prepare_v2(st->db,
 		        "INSERT OR REPLACE INTO users(instance, id, name, pw_nonce, pw_ct, pw_tag, "
 		        "password_form,"
 		        " enabled, priv_limit, ipmi_messaging, link_auth, callback_only, session_limit)"
 		        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 		        -1, &q, NULL) != SQLITE_OK)
-			return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
+			return store_fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 		sqlite3_bind_text(q, 1, instance, -1, SQLITE_STATIC);
 		sqlite3_bind_int(q, 2, u->id);
 		sqlite3_bind_text(q, 3, u->name, -1, SQLITE_STATIC);
@@ -180,7 +182,7 @@ store_user_put(struct store *st, const char *instance, const struct bmc_user *u)
 	rc = sqlite3_step(q);
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
-		return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
+		return store_fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 	return 0;
 }
 
@@ -209,7 +211,7 @@ store_user_load(
 	        "ipmi_messaging,"
 	        " link_auth, callback_only, session_limit FROM users WHERE instance = ?1 ORDER BY id",
 	        -1, &q, NULL) != SQLITE_OK)
-		return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
+		return store_fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 	sqlite3_bind_text(q, 1, instance, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		uint8_t nonce[SECRET_NONCE_LEN], ct[BMC_PASSWORD_MAX], tag[SECRET_TAG_LEN];
@@ -244,8 +246,8 @@ store_user_load(
 			u.password_len = (uint8_t)ctlen;
 		} else {
 			/* Keep the account, lose the password: an admin can set a new one. */
-			fail(st, "user %d of %s: the stored password does not decrypt with secret.key", id,
-			    instance);
+			store_fail(st, "user %d of %s: the stored password does not decrypt with secret.key",
+			    id, instance);
 			u.password_len = 0;
 		}
 		cb(arg, &u);
@@ -254,7 +256,7 @@ store_user_load(
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
-		return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
+		return store_fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 	return 0;
 }
 
@@ -267,14 +269,14 @@ store_param_put(struct store *st, const char *instance, const char *key, const u
 	if (sqlite3_prepare_v2(st->db,
 	        "INSERT OR REPLACE INTO params(instance, key, value) VALUES(?1, ?2, ?3)", -1, &q,
 	        NULL) != SQLITE_OK)
-		return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
+		return store_fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 	sqlite3_bind_text(q, 1, instance, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, key, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 3, val, (int)len, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
-		return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
+		return store_fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 	return 0;
 }
 
@@ -287,7 +289,7 @@ store_param_load(struct store *st, const char *instance,
 
 	if (sqlite3_prepare_v2(st->db, "SELECT key, value FROM params WHERE instance = ?1 ORDER BY key", -1,
 	        &q, NULL) != SQLITE_OK)
-		return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
+		return store_fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 	sqlite3_bind_text(q, 1, instance, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const unsigned char *key = sqlite3_column_text(q, 0);
@@ -299,6 +301,6 @@ store_param_load(struct store *st, const char *instance,
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
-		return fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
+		return store_fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 	return 0;
 }

@@ -37,6 +37,29 @@ int store_param_put(struct store *st, const char *instance, const char *key, con
 int store_param_load(struct store *st, const char *instance,
     void (*cb)(void *arg, const char *key, const uint8_t *val, size_t len), void *arg);
 
+/*
+ * Transactions: between store_begin() and store_commit() the puts below are
+ * one atomic, durable write.  They nest (only the outermost commits).  A
+ * failed commit rolls back; store_rollback() abandons an open one.
+ */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* The SEL, in arrival order (record IDs wrap). */
+#define BMC_SEL_RECORD_LEN 16
+int store_sel_put(struct store *st, const char *instance, uint16_t id, const uint8_t rec[BMC_SEL_RECORD_LEN]);
+int store_sel_delete(struct store *st, const char *instance, uint16_t id);
+int store_sel_clear(struct store *st, const char *instance);
+int store_sel_load(
+    struct store *st, const char *instance, void (*cb)(void *arg, const uint8_t *rec), void *arg);
+
+/* FRU images by device ID (only those written since their config: see docs/fru.md). */
+int store_fru_put(struct store *st, const char *instance, uint8_t id, const uint8_t *img, size_t len);
+int store_fru_delete(struct store *st, const char *instance, uint8_t id);
+int store_fru_load(struct store *st, const char *instance,
+    void (*cb)(void *arg, uint8_t id, const uint8_t *img, size_t len), void *arg);
+
 /* Last error text of the store (for log lines). */
 const char *store_errmsg(const struct store *st);
 

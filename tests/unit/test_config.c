@@ -1,4 +1,5 @@
-/* The YAML configuration: every key, every kind of error with FILE:LINE, addresses, host and sensors. */
+/* The YAML configuration: every key, every kind of error with FILE:LINE, addresses, host, sensors, sel, fru.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <cmocka.h>
 
 #include "config/config.h"
+#include "core/fru.h"
 #include "core/ipmi.h"
 #include "core/sensor.h"
 #include "host/sim.h"
@@ -608,6 +610,406 @@ test_addresses(void **state)
 	assert_string_equal(config_priv_name(PRIV_OPERATOR), "operator");
 }
 
+/* ---- sel and fru ---- */
+
+/* No `sel:` and no `fru:`: 1024 entries that stop when full; FRU 0 of the built-in server, no serials. */
+static void
+test_sel_fru_defaults(void **state)
+{
+	static struct config c;
+	static const uint8_t zero[16];
+	struct bmc_fru_conf d;
+	const struct bmc_fru_conf *f;
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(c.bmc.sel_capacity, 1024);
+	assert_int_equal(c.bmc.sel_when_full, BMC_SEL_STOP);
+	assert_int_equal(c.nfrus, 1);
+	f = &c.frus[0];
+	assert_int_equal(f->id, 0);
+	assert_string_equal(f->chassis_serial, "");
+	assert_string_equal(f->board_serial, "");
+	assert_string_equal(f->product_serial, "");
+	/* Everything else is bmc_fru_defaults(). */
+	bmc_fru_defaults(&d, zero);
+	d.chassis_serial[0] = d.board_serial[0] = d.product_serial[0] = '\0';
+	assert_memory_equal(f, &d, sizeof(d));
+	assert_true(f->chassis && f->board && f->product);
+	load_ok(&c, "log_level: warn\n");
+	assert_int_equal(c.nfrus, 1);
+	assert_int_equal(c.bmc.sel_capacity, 1024);
+	/* `fru: []` (or no value) leaves no FRU devices. */
+	load_ok(&c, "fru: []\n");
+	assert_int_equal(c.nfrus, 0);
+	load_ok(&c, "fru:\n");
+	assert_int_equal(c.nfrus, 0);
+}
+
+static void
+test_sel(void **state)
+{
+	static struct config c;
+
+	(void)state;
+	load_ok(&c, "sel:\n  capacity: 16\n  when_full: overwrite\n");
+	assert_int_equal(c.bmc.sel_capacity, 16);
+	assert_int_equal(c.bmc.sel_when_full, BMC_SEL_OVERWRITE);
+	load_ok(&c, "sel: {capacity: 0x4000, when_full: stop}\n");
+	assert_int_equal(c.bmc.sel_capacity, 16384);
+	assert_int_equal(c.bmc.sel_when_full, BMC_SEL_STOP);
+	load_ok(&c, "sel: {when_full: overwrite}\n");
+	assert_int_equal(c.bmc.sel_capacity, 1024);
+	assert_int_equal(c.bmc.sel_when_full, BMC_SEL_OVERWRITE);
+	load_ok(&c, "sel: {}\n");
+	assert_int_equal(c.bmc.sel_capacity, 1024);
+
+	expect_error(
+	    "sel:\n  capacity: 15\n", "x.yaml:2: capacity: expected a number from 16 to 16384, not \"15\"");
+	expect_error("sel:\n  capacity: 16385\n", "x.yaml:2: capacity: expected a number from 16 to 16384");
+	expect_error("sel:\n  capacity: -1\n", "x.yaml:2: capacity: expected a number from 16 to 16384");
+	expect_error("sel:\n  capacity: lots\n", "x.yaml:2: capacity: expected a number");
+	expect_error(
+	    "sel:\n  when_full: wrap\n", "x.yaml:2: when_full: expected stop, overwrite, not \"wrap\"");
+	expect_error("sel:\n  size: 10\n", "x.yaml:2: sel: unknown key \"size\"");
+	expect_error("sel: 1024\n", "x.yaml:1: sel: expected a mapping");
+}
+
+static const char fru_full[] = "fru:\n"
+                               "  - id: 0\n"
+                               "    name: \"System FRU\"\n"
+                               "    size: 512\n"
+                               "    write_protect: true\n"
+                               "    chassis:\n"
+                               "      type: main-server\n"
+                               "      part: \"CH-PART-1\"\n"
+                               "      serial: \"CH-SN-1\"\n"
+                               "    board:\n"
+                               "      manufacturer: \"Acme\"\n"
+                               "      product: \"Acme Board\"\n"
+                               "      serial: \"MB-SN-1\"\n"
+                               "      part: \"MB-PART-1\"\n"
+                               "      mfg_date: \"2025-01-15 08:00\"\n"
+                               "    product:\n"
+                               "      manufacturer: \"Acme Corp\"\n"
+                               "      name: \"Acme Server\"\n"
+                               "      part: \"SV-PART-1\"\n"
+                               "      version: \"2.1\"\n"
+                               "      serial: \"SV-SN-1\"\n"
+                               "      asset_tag: \"ASSET-42\"\n"
+                               "    multirecords:\n"
+                               "      - type: 0xc0\n"
+                               "        data: \"0a0B0c\"\n"
+                               "      - {type: 1, data: \"\"}\n"
+                               "  - id: 7\n"
+                               "    board: {serial: x}\n"
+                               "  - {id: 254, name: \"PSU 1\", product: {name: PSU}}\n";
+
+static void
+test_fru_full(void **state)
+{
+	static struct config c;
+	const struct bmc_fru_conf *f;
+	uint8_t img[BMC_FRU_MAX_SIZE];
+	char msg[200];
+
+	(void)state;
+	load_ok(&c, fru_full);
+	assert_int_equal(c.nfrus, 3);
+	f = &c.frus[0];
+	assert_int_equal(f->id, 0);
+	assert_string_equal(f->name, "System FRU");
+	assert_int_equal(f->size, 512);
+	assert_true(f->write_protect);
+	assert_true(f->chassis);
+	assert_int_equal(f->chassis_type, 0x11);
+	assert_string_equal(f->chassis_part, "CH-PART-1");
+	assert_string_equal(f->chassis_serial, "CH-SN-1");
+	assert_true(f->board);
+	assert_string_equal(f->board_mfg, "Acme");
+	assert_string_equal(f->board_product, "Acme Board");
+	assert_string_equal(f->board_serial, "MB-SN-1");
+	assert_string_equal(f->board_part, "MB-PART-1");
+	assert_int_equal(f->board_mfg_date, 1736928000);
+	assert_true(f->product);
+	assert_string_equal(f->product_mfg, "Acme Corp");
+	assert_string_equal(f->product_name, "Acme Server");
+	assert_string_equal(f->product_part, "SV-PART-1");
+	assert_string_equal(f->product_version, "2.1");
+	assert_string_equal(f->product_serial, "SV-SN-1");
+	assert_string_equal(f->product_asset_tag, "ASSET-42");
+	assert_int_equal(f->nmultirecords, 2);
+	assert_int_equal(f->multirecord[0].type, 0xc0);
+	assert_int_equal(f->multirecord[0].len, 3);
+	assert_memory_equal(f->multirecord[0].data, "\x0a\x0b\x0c", 3);
+	assert_int_equal(f->multirecord[1].type, 1);
+	assert_int_equal(f->multirecord[1].len, 0);
+	assert_int_equal(bmc_fru_build(f, img, sizeof(img), msg, sizeof(msg)), 512);
+
+	/* Keys left out: name "FRU <id>", size 0, writable, only the areas given. */
+	f = &c.frus[1];
+	assert_int_equal(f->id, 7);
+	assert_string_equal(f->name, "FRU 7");
+	assert_int_equal(f->size, 0);
+	assert_false(f->write_protect);
+	assert_false(f->chassis);
+	assert_true(f->board);
+	assert_false(f->product);
+	assert_string_equal(f->board_serial, "x");
+	assert_string_equal(f->board_mfg, "");
+	assert_int_equal(f->board_mfg_date, 0);
+	assert_int_equal(f->nmultirecords, 0);
+	assert_int_equal(bmc_fru_build(f, img, sizeof(img), msg, sizeof(msg)), 256);
+	f = &c.frus[2];
+	assert_int_equal(f->id, 254);
+	assert_string_equal(f->name, "PSU 1");
+	assert_true(f->product);
+	assert_false(f->board);
+	assert_string_equal(f->product_name, "PSU");
+
+	/* A written FRU 0 keeps its empty serials empty: the daemon fills them. */
+	load_ok(&c, "fru:\n  - {id: 0, board: {manufacturer: Acme}, chassis: {}}\n");
+	assert_int_equal(c.nfrus, 1);
+	assert_true(c.frus[0].chassis);
+	assert_int_equal(c.frus[0].chassis_type, 0x17);
+	assert_string_equal(c.frus[0].board_serial, "");
+	/* null areas are left out */
+	load_ok(&c, "fru:\n  - {id: 3, chassis: null, board: ~, product: {name: X}}\n");
+	assert_false(c.frus[0].chassis);
+	assert_false(c.frus[0].board);
+	assert_true(c.frus[0].product);
+}
+
+static void
+test_fru_chassis_types(void **state)
+{
+	static const struct {
+		const char *text;
+		uint8_t type;
+	} t[] = {
+	    {"rack-mount", 0x17},
+	    {"main-server", 0x11},
+	    {"tower", 0x07},
+	    {"blade", 0x1c},
+	    {"other", 0x01},
+	    {"0x7f", 0x7f},
+	    {"1", 0x01},
+	    {"3", 0x03},
+	};
+	static struct config c;
+	char text[200];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(text, sizeof(text), "fru:\n  - id: 1\n    chassis:\n      type: %s\n", t[i].text);
+		load_ok(&c, text);
+		assert_int_equal(c.frus[0].chassis_type, t[i].type);
+	}
+	expect_error("fru:\n  - id: 1\n    chassis:\n      type: 0\n",
+	    "x.yaml:4: fru 1: chassis.type: expected rack-mount, main-server, tower, blade, other or an "
+	    "SMBIOS chassis type from 1 to 0x7f, not \"0\"");
+	expect_error("fru:\n  - id: 1\n    chassis:\n      type: 0x80\n",
+	    "x.yaml:4: fru 1: chassis.type: expected rack-mount");
+	expect_error("fru:\n  - id: 1\n    chassis:\n      type: box\n", "not \"box\"");
+	expect_error(
+	    "fru:\n  - id: 1\n    chassis:\n      type: Rack-Mount\n", "x.yaml:4: fru 1: chassis.type");
+}
+
+static void
+test_fru_dates(void **state)
+{
+	static const struct {
+		const char *text;
+		int64_t t;
+	} ok[] = {
+	    {"2025-01-15", 1736899200},
+	    {"\"2025-01-15 08:00\"", 1736928000},
+	    {"2025-01-15 08:00", 1736928000},
+	    {"1996-01-01", 820454400},
+	    {"2024-02-29 23:59", 1709251140},
+	    {"2000-02-29", 951782400},
+	    {"2027-11-24 20:15", 1827087300},
+	    {"null", 0},
+	};
+	static const char *const bad_format[] = {
+	    "2025-1-15",
+	    "2025-01-15T08:00",
+	    "2025-01-15 8:00",
+	    "2025-01-15 08:00:00",
+	    "2025-13-01",
+	    "2025-00-10",
+	    "2025-02-30",
+	    "2023-02-29",
+	    "2100-02-29",
+	    "2025-04-31",
+	    "2025-01-15 24:00",
+	    "2025-01-15 23:60",
+	    "15.01.2025",
+	    "1736928000",
+	};
+	static struct config c;
+	char text[200], want[200];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(text, sizeof(text), "fru:\n  - id: 2\n    board:\n      mfg_date: %s\n", ok[i].text);
+		load_ok(&c, text);
+		assert_int_equal(c.frus[0].board_mfg_date, ok[i].t);
+	}
+	for (i = 0; i < sizeof(bad_format) / sizeof(bad_format[0]); i++) {
+		snprintf(text, sizeof(text), "fru:\n  - id: 2\n    board:\n      mfg_date: \"%s\"\n",
+		    bad_format[i]);
+		snprintf(want, sizeof(want),
+		    "x.yaml:4: fru 2: board.mfg_date: expected \"YYYY-MM-DD\" or \"YYYY-MM-DD HH:MM\" (UTC), "
+		    "not \"%s\"",
+		    bad_format[i]);
+		expect_error(text, want);
+	}
+	expect_error("fru:\n  - id: 2\n    board:\n      mfg_date: 1995-12-31 23:59\n",
+	    "x.yaml:4: fru 2: board.mfg_date: FRU dates run from 1996-01-01 00:00 to 2027-11-24 20:15, "
+	    "not \"1995-12-31 23:59\"");
+	expect_error("fru:\n  - id: 2\n    board:\n      mfg_date: 1970-01-01\n",
+	    "x.yaml:4: fru 2: board.mfg_date: FRU dates run from 1996-01-01");
+	expect_error("fru:\n  - id: 2\n    board:\n      mfg_date: 2027-11-24 20:16\n",
+	    "x.yaml:4: fru 2: board.mfg_date: FRU dates run from 1996-01-01 00:00 to 2027-11-24 20:15");
+}
+
+static void
+test_fru_errors(void **state)
+{
+	char text[1400], s63[64], s64[65], hex[600];
+	static struct config c;
+
+	(void)state;
+	/* strings */
+	memset(s63, 'a', 63);
+	s63[63] = '\0';
+	memset(s64, 'b', 64);
+	s64[64] = '\0';
+	snprintf(text, sizeof(text), "fru:\n  - id: 0\n    board:\n      serial: \"%s\"\n", s63);
+	load_ok(&c, text);
+	assert_string_equal(c.frus[0].board_serial, s63);
+	snprintf(text, sizeof(text), "fru:\n  - id: 0\n    board:\n      serial: \"%s\"\n", s64);
+	expect_error(text, "x.yaml:4: fru 0: board.serial: 64 characters is too long (at most 63)");
+	snprintf(
+	    text, sizeof(text), "fru:\n  - id: 5\n    product:\n      name: ok\n      asset_tag: %s\n", s64);
+	expect_error(text, "x.yaml:5: fru 5: product.asset_tag: 64 characters is too long (at most 63)");
+	snprintf(text, sizeof(text), "fru:\n  - id: 5\n    chassis: {part: %s}\n", s64);
+	expect_error(text, "x.yaml:3: fru 5: chassis.part: 64 characters is too long");
+	expect_error("fru:\n  - id: 1\n    board:\n      part: \"a\\tb\"\n",
+	    "x.yaml:4: fru 1: board.part: only printable ASCII characters are allowed");
+	expect_error("fru:\n  - id: 1\n    board:\n      part: [a, b]\n",
+	    "x.yaml:4: fru 1: board.part: expected a single value");
+	expect_error("fru:\n  - id: 1\n    name: \"\"\n", "x.yaml:3: fru 1: name: 1 to 16 printable ASCII");
+	expect_error("fru:\n  - id: 1\n    name: \"seventeen chars xx\"\n",
+	    "x.yaml:3: fru 1: name: 1 to 16 printable ASCII characters");
+
+	/* ids */
+	expect_error("fru:\n  - id: 1\n    name: A\n  - name: B\n    id: 1\n",
+	    "x.yaml:5: fru 1: the ID is also used by the entry on line 2");
+	expect_error("fru:\n  - {name: A}\n", "x.yaml:2: fru: an entry needs an id (0-254)");
+	expect_error(
+	    "fru:\n  - {id: 255}\n", "x.yaml:2: fru: id: expected a number from 0 to 254, not \"255\"");
+	expect_error("fru:\n  - {id: -1}\n", "x.yaml:2: fru: id: expected a number from 0 to 254");
+	expect_error("fru:\n  - 3\n", "x.yaml:2: fru: each FRU device is a mapping with an id");
+	expect_error("fru: {id: 0}\n", "x.yaml:1: fru: expected a list of FRU devices");
+	expect_error("fru:\n  - {id: 0}\n  - {id: 1}\n  - {id: 2}\n  - {id: 3}\n  - {id: 4}\n  - {id: 5}\n"
+	             "  - {id: 6}\n  - {id: 7}\n  - {id: 8}\n",
+	    "x.yaml:10: fru: at most 8 FRU devices");
+
+	/* unknown keys, everywhere */
+	expect_error("fru:\n  - id: 1\n    colour: red\n",
+	    "x.yaml:3: fru 1: unknown key \"colour\" (id, name, size, write_protect, chassis, board, "
+	    "product, "
+	    "multirecords)");
+	expect_error("fru:\n  - id: 1\n    chassis:\n      model: x\n",
+	    "x.yaml:4: fru 1: chassis: unknown key \"model\" (type, part, serial)");
+	expect_error("fru:\n  - id: 1\n    board:\n      name: x\n",
+	    "x.yaml:4: fru 1: board: unknown key \"name\" (mfg_date, manufacturer, product, serial, part)");
+	expect_error("fru:\n  - id: 1\n    product:\n      mfg_date: 2025-01-01\n",
+	    "x.yaml:4: fru 1: product: unknown key \"mfg_date\" (manufacturer, name, part, version, serial, "
+	    "asset_tag)");
+	expect_error("fru:\n  - id: 1\n    multirecords:\n      - {type: 1, data: \"00\", len: 1}\n",
+	    "x.yaml:4: fru 1: multirecord 1: unknown key \"len\" (type, data)");
+	expect_error("fru:\n  - id: 1\n    board: yes\n", "x.yaml:3: fru 1: board: expected a mapping");
+
+	/* other values */
+	expect_error(
+	    "fru:\n  - id: 1\n    size: 4097\n", "x.yaml:3: fru 1: size: expected a number from 0 to 4096");
+	expect_error("fru:\n  - id: 1\n    size: 7\n",
+	    "x.yaml:3: fru 1: size: 0 (as needed) or 8 to 4096 bytes, not 7");
+	expect_error("fru:\n  - id: 1\n    write_protect: maybe\n",
+	    "x.yaml:3: fru 1: write_protect: expected true or false, not \"maybe\"");
+
+	/* multirecords */
+	expect_error("fru:\n  - id: 1\n    multirecords:\n      - {type: 0xc0, data: \"abc\"}\n",
+	    "x.yaml:4: fru 1: multirecord 1: data: expected an even number of hex digits");
+	expect_error("fru:\n  - id: 1\n    multirecords:\n      - {type: 0xc0, data: \"00\"}\n"
+	             "      - {type: 0xc1, data: \"zz\"}\n",
+	    "x.yaml:5: fru 1: multirecord 2: data: expected an even number of hex digits");
+	expect_error("fru:\n  - id: 1\n    multirecords:\n      - {type: 0xc0, data: \"0x0a\"}\n",
+	    "x.yaml:4: fru 1: multirecord 1: data: expected an even number of hex digits");
+	expect_error("fru:\n  - id: 1\n    multirecords:\n      - {type: 256, data: \"00\"}\n",
+	    "x.yaml:4: fru 1: multirecord 1: type: expected a number from 0 to 255, not \"256\"");
+	expect_error("fru:\n  - id: 1\n    multirecords:\n      - {data: \"00\"}\n",
+	    "x.yaml:4: fru 1: multirecord 1: a record needs a type (0-255)");
+	expect_error("fru:\n  - id: 1\n    multirecords:\n      - 5\n",
+	    "fru 1: multirecord 1: expected a mapping with type and data");
+	expect_error("fru:\n  - id: 1\n    multirecords: {type: 1}\n",
+	    "x.yaml:3: fru 1: multirecords: expected a list");
+	expect_error("fru:\n  - id: 1\n    multirecords:\n      - {type: 1}\n      - {type: 2}\n"
+	             "      - {type: 3}\n      - {type: 4}\n      - {type: 5}\n",
+	    "x.yaml:8: fru 1: multirecords: at most 4 records");
+	memset(hex, 'a', 510);
+	hex[510] = '\0';
+	snprintf(
+	    text, sizeof(text), "fru:\n  - id: 1\n    multirecords:\n      - {type: 1, data: \"%s\"}\n", hex);
+	load_ok(&c, text);
+	assert_int_equal(c.frus[0].multirecord[0].len, 255);
+	assert_int_equal(c.frus[0].multirecord[0].data[254], 0xaa);
+	memcpy(hex + 510, "bb", 3);
+	snprintf(
+	    text, sizeof(text), "fru:\n  - id: 1\n    multirecords:\n      - {type: 1, data: \"%s\"}\n", hex);
+	expect_error(text, "x.yaml:4: fru 1: multirecord 1: data: 256 bytes is too long (at most 255)");
+
+	/* bmc_fru_build: a size too small for the areas, at the line of the id */
+	expect_error(
+	    "fru:\n  - name: Small\n    id: 1\n    size: 16\n    product: {name: \"A product name\"}\n",
+	    "x.yaml:3: fru 1: size 16 is too small");
+	/* 24 bytes hold an empty board area, but not FRU 0's with the serial the daemon adds. */
+	load_ok(&c, "fru:\n  - {id: 1, size: 24, board: {}}\n");
+	assert_int_equal(c.frus[0].size, 24);
+	expect_error("fru:\n  - {id: 0, size: 24, board: {}}\n", "x.yaml:2: fru 0: size 24 is too small");
+	load_ok(&c, "fru:\n  - {id: 0, size: 24, board: {serial: S1}}\n");
+
+	/* Errors in two entries: both reported. */
+	{
+		char err[1024];
+		const char *t = "fru:\n  - {id: 1, size: 3}\n  - {id: 2, name: \"\"}\n";
+		config_defaults(&c);
+		assert_int_equal(config_load_string(&c, "y.yaml", t, strlen(t), err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "y.yaml:2: fru 1: size"));
+		assert_non_null(strstr(err, "y.yaml:3: fru 2: name"));
+	}
+}
+
+/* Every prefix of the fru example parses or fails cleanly. */
+static void
+test_fru_prefixes(void **state)
+{
+	size_t n;
+
+	(void)state;
+	for (n = 0; n < sizeof(fru_full) - 1; n++) {
+		static struct config c;
+		char err[256];
+		config_defaults(&c);
+		(void)config_load_string(&c, "p.yaml", fru_full, n, err, sizeof(err));
+	}
+}
+
 int
 main(void)
 {
@@ -623,6 +1025,13 @@ main(void)
 	    cmocka_unit_test(test_host),
 	    cmocka_unit_test(test_sdr_import),
 	    cmocka_unit_test(test_sensor_errors),
+	    cmocka_unit_test(test_sel_fru_defaults),
+	    cmocka_unit_test(test_sel),
+	    cmocka_unit_test(test_fru_full),
+	    cmocka_unit_test(test_fru_chassis_types),
+	    cmocka_unit_test(test_fru_dates),
+	    cmocka_unit_test(test_fru_errors),
+	    cmocka_unit_test(test_fru_prefixes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
