@@ -308,6 +308,7 @@ bmc_handle_datagram(struct bmc *bmc, const struct bmc_time *now, const struct bm
 	default:
 		break;
 	}
+	sel_audit_flush(bmc, now, out);
 	if (out->reply_len > 0)
 		bmc->stats.tx++;
 	else
@@ -321,5 +322,6 @@ bmc_tick(struct bmc *bmc, const struct bmc_time *now, struct bmc_out *out)
 	bmc_out_reset(out);
 	session_expire(bmc, now->mono_ms);
 	params_tick(bmc, now->mono_ms);
+	sel_audit_flush(bmc, now, out);
 	return BMC_OK;
 }

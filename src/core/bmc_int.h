@@ -209,6 +209,7 @@ struct bmc {
 	struct bmc_params params;
 	struct bmc_user users[BMC_MAX_USERS + 1]; /* index = user ID; 0 unused */
 	struct user_lockout lockout[BMC_MAX_USERS + 1];
+	uint32_t locked_out_pending; /* bit n: user n was just locked out; logged by sel_audit_flush() */
 	struct session *sessions[BMC_MAX_SESSIONS + BMC_MAX_PENDING];
 	uint32_t last_sids[8]; /* recently used BMC session IDs */
 	unsigned last_sid_next;

@@ -10,6 +10,7 @@
 #define OP_SDR_SUPPORT 0x03 /* reserve, allocation info */
 #define OP_SEL_SUPPORT 0x0f /* delete, partial add, reserve, allocation info */
 #define SEL_UTC_UNSPECIFIED 0x07ff
+#define CC_SEL_LENGTH_MISMATCH 0x80 /* Partial Add: the record came out short */
 #define SDR_MAX_RECORD_UNITS ((SDR_RECORD_MAX + SDR_ALLOC_UNIT - 1) / SDR_ALLOC_UNIT)
 #define READ_MAX 250 /* the most record bytes one reply carries */
 
@@ -139,7 +140,8 @@ cmd_get_sel_info(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 	(void)rq;
 	wbuf_put_u8(rs, SDR_VERSION); /* SEL version 51h as well */
 	wbuf_put_u16le(rs, (uint16_t)sel->n);
-	wbuf_put_u16le(rs, (uint16_t)(free_bytes > 0xfffe ? 0xfffe : free_bytes));
+	/* FFFFh: 65535 bytes or more free (IPMI 2.0 31.2). */
+	wbuf_put_u16le(rs, (uint16_t)(free_bytes > 0xffff ? 0xffff : free_bytes));
 	put_u32le_ts(rs, sel->add_ts);
 	put_u32le_ts(rs, sel->erase_ts);
 	wbuf_put_u8(rs, (uint8_t)((sel->overflow ? 0x80 : 0) | OP_SEL_SUPPORT));
@@ -242,7 +244,7 @@ cmd_partial_add_sel_entry(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 	}
 	sel->partial_active = false;
 	if (sel->partial_len != BMC_SEL_ENTRY_LEN)
-		return CC_FIELD_LEN;
+		return CC_SEL_LENGTH_MISMATCH;
 	return add_entry(ctx, sel->partial, rs);
 }
 

@@ -155,5 +155,7 @@ void sel_add_event(struct bmc *bmc, const struct bmc_time *now, const struct sen
 long sel_find(const struct sel *sel, uint16_t id);
 int sel_delete(struct bmc *bmc, const struct bmc_time *now, size_t index, struct bmc_out *out);
 void sel_clear(struct sel *sel, const struct bmc_time *now);
+/* Log the lockouts users.c noted, as Session Audit events (the end of every entry point). */
+void sel_audit_flush(struct bmc *bmc, const struct bmc_time *now, struct bmc_out *out);
 
 #endif

@@ -5,6 +5,7 @@
  * commits it to the store before anything acknowledges it.  Entries are the
  * 16-byte records of IPMI 2.0 section 32, kept in arrival order.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,7 +156,12 @@ sel_add_event(struct bmc *bmc, const struct bmc_time *now, const struct sensor *
 	rec[11] = s->number;
 	rec[12] = (uint8_t)((deassert ? 0x80 : 0x00) | (s->reading_type & 0x7f));
 	/* Threshold events carry the trigger reading and threshold in bytes 2 and 3. */
-	rec[13] = (uint8_t)((thr_data ? 0x50 : 0x00) | (offset & 0x0f));
+	if (thr_data)
+		rec[13] = (uint8_t)(0x50 | (offset & 0x0f));
+	else if (s->sensor_type == STYPE_SESSION_AUDIT)
+		rec[13] = (uint8_t)(0xa0 | (offset & 0x0f)); /* bytes 2 and 3: sensor-specific extensions */
+	else
+		rec[13] = (uint8_t)(offset & 0x0f);
 	rec[14] = data2;
 	rec[15] = data3;
 	if (sel_add(bmc, now, rec, true, out) < 0)
@@ -203,6 +209,38 @@ sel_clear(struct sel *sel, const struct bmc_time *now)
 	sel->partial_active = false;
 	sel->erase_ts = sel_now(sel, now);
 	sel_cancel_reservation(sel);
+}
+
+void
+sel_audit_flush(struct bmc *bmc, const struct bmc_time *now, struct bmc_out *out)
+{
+	struct sensor *audit = NULL, fallback;
+	uint8_t id;
+	size_t i;
+
+	if (bmc->locked_out_pending == 0)
+		return;
+	for (i = 0; i < bmc->nsensors && audit == NULL; i++)
+		if (bmc->sensors[i].sensor_type == STYPE_SESSION_AUDIT)
+			audit = &bmc->sensors[i];
+	if (audit == NULL) {
+		/* No Session Audit sensor (an imported SDR): the event is logged all the same. */
+		memset(&fallback, 0, sizeof(fallback));
+		fallback.sensor_type = STYPE_SESSION_AUDIT;
+		fallback.reading_type = READING_SENSOR_SPECIFIC;
+		fallback.number = 0xff;
+		snprintf(fallback.name, sizeof(fallback.name), "Session Audit");
+		fallback.events = true;
+		fallback.assert_en = fallback.assert_mask = 0x0008;
+		audit = &fallback;
+	}
+	for (id = 1; id <= BMC_MAX_USERS; id++) {
+		if (!(bmc->locked_out_pending & (1u << id)))
+			continue;
+		/* Offset 3, "invalid password disable"; data 2 = the user ID, data 3 = the LAN channel. */
+		sensor_raise_event(bmc, now, audit, false, 0x03, id, CHANNEL_LAN, out);
+	}
+	bmc->locked_out_pending = 0;
 }
 
 /* ---- the edge's view ---- */
@@ -253,12 +291,14 @@ bmc_sel_restore(struct bmc *bmc, const uint8_t rec[BMC_SEL_ENTRY_LEN])
 	struct sel *sel = &bmc->sel;
 	uint16_t id = rec_id(rec);
 
+	if (id == 0 || id == 0xffff || sel_id_used(sel, id))
+		return;
 	/* A stored log larger than today's capacity keeps its newest entries. */
 	if (sel->n >= bmc->conf.sel_capacity) {
 		sel->overflow = true;
 		sel_remove(sel, 0);
 	}
-	if (id == 0 || id == 0xffff || sel_id_used(sel, id) || !sel_reserve_slot(sel, bmc->conf.sel_capacity))
+	if (!sel_reserve_slot(sel, bmc->conf.sel_capacity))
 		return;
 	memcpy(sel->e[sel->n++], rec, BMC_SEL_ENTRY_LEN);
 	/* New IDs continue after the newest stored one. */

@@ -240,6 +240,7 @@ users_login_failed(struct bmc *bmc, uint8_t id, uint64_t now_ms)
 		/* Lockout interval 0 means "until re-enabled": keep it for a very long time. */
 		l->locked_until_ms = now_ms + (lock_ms ? lock_ms : UINT64_MAX / 2);
 		l->failures = 0;
+		bmc->locked_out_pending |= 1u << id;
 		bmc_logf(bmc, BMC_LOG_WARN, "user %u (\"%s\") locked out after %u failed logins", id,
 		    bmc->users[id].name, threshold);
 	}

@@ -21,10 +21,12 @@
 
 #include "config/config.h"
 #include "core/bmc.h"
+#include "core/sensor.h"
 #include "io/ctl.h"
 #include "io/ctl_int.h"
 #include "io/lan.h"
 #include "io/log.h"
+#include "store/store.h"
 
 #ifndef GHOSTBMC_VERSION
 #define GHOSTBMC_VERSION "unknown"
@@ -187,6 +189,7 @@ cmd_status(struct ctl_conn *c)
 {
 	struct instance *inst = c->ctl->inst;
 	struct bmc_status st;
+	uint64_t commits, writes;
 	char a[64];
 	size_t i;
 
@@ -202,6 +205,9 @@ cmd_status(struct ctl_conn *c)
 	ctl_reply(c, "datagrams: %llu received, %llu sent, %llu dropped\n",
 	    (unsigned long long)st.rx_datagrams, (unsigned long long)st.tx_datagrams,
 	    (unsigned long long)(st.dropped + inst->edge_dropped));
+	store_stats(inst->store, &commits, &writes);
+	ctl_reply(c, "SEL: %zu entries; store: %llu commits, %llu record writes\n", bmc_sel_count(inst->bmc),
+	    (unsigned long long)commits, (unsigned long long)writes);
 	ctl_reply(
 	    c, "uptime: %llu s\n", (unsigned long long)((uv_now(inst->loop) - inst->started_ms) / 1000));
 	return 0;

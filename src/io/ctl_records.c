@@ -294,7 +294,8 @@ fru_import(struct ctl_conn *c, struct instance *inst, const char *idtext, const 
 	fx.kind = FX_SAVE_FRU;
 	fx.arg = (uint32_t)id;
 	if (instance_commit(inst, &fx, 1) == -1)
-		return ctl_reply_error(c, "fru import: not saved (%s); nothing changed", store_errmsg(inst->store));
+		return ctl_reply_error(
+		    c, "fru import: not saved (%s); nothing changed", store_errmsg(inst->store));
 	/* A new device needs its FRU locator in the SDR. */
 	if (new_device && host_configure_sensors(inst, false, err, sizeof(err)) == -1)
 		log_warnx("%s: SDR not rebuilt after the FRU import: %s", inst->name, err);

@@ -179,7 +179,7 @@ int
 instance_commit(struct instance *inst, const struct bmc_fx *fx, size_t nfx)
 {
 	size_t i;
-	bool any = false, sel = false;
+	bool any = false;
 	int failed = 0;
 
 	for (i = 0; i < nfx; i++)
@@ -201,10 +201,17 @@ instance_commit(struct instance *inst, const struct bmc_fx *fx, size_t nfx)
 	}
 	if (!failed)
 		return 0;
-	/*
-	 * Reload everything the call touched: the store is the truth, and
-	 * memory must show what it holds again.
-	 */
+	instance_reload_touched(inst, fx, nfx);
+	return -1;
+}
+
+void
+instance_reload_touched(struct instance *inst, const struct bmc_fx *fx, size_t nfx)
+{
+	size_t i;
+	bool sel = false;
+
+	/* The store is the truth: memory must show what it holds again. */
 	for (i = 0; i < nfx; i++) {
 		if (fx[i].kind == FX_SAVE_USER && fx[i].arg <= BMC_MAX_USERS)
 			(void)instance_reload_user(inst, (uint8_t)fx[i].arg);
@@ -218,7 +225,6 @@ instance_commit(struct instance *inst, const struct bmc_fx *fx, size_t nfx)
 	}
 	if (sel)
 		(void)instance_reload_sel(inst);
-	return -1;
 }
 
 struct reload_user {
@@ -351,28 +357,12 @@ lan_send(struct lan_listener *l, const struct bmc_addr *dst, const uint8_t *p, s
 	}
 }
 
-/*
- * Everything after a core call: commit, then reply (or the failure reply),
- * then what must follow the reply.  l and dst are NULL for a tick.
- */
+/* What must follow a committed reply: a Cold/Warm Reset drops every session. */
 static void
-lan_finish(
-    struct instance *inst, struct lan_listener *l, const struct bmc_addr *dst, const struct bmc_out *out)
+after_reply(struct instance *inst, const struct bmc_out *out)
 {
 	size_t i;
-	bool ok;
 
-	ok = instance_commit(inst, out->fx, out->nfx) == 0;
-	if (l != NULL) {
-		if (ok && out->reply_len > 0)
-			lan_send(l, dst, out->reply, out->reply_len);
-		else if (!ok && out->reply_fail_len > 0)
-			lan_send(l, dst, out->reply_fail, out->reply_fail_len);
-	} else if (out->reply_len > 0) {
-		log_warnx("%s: a reply without a destination was dropped", inst->name);
-	}
-	if (!ok)
-		return;
 	for (i = 0; i < out->nfx; i++) {
 		if (out->fx[i].kind != FX_RESET_BMC)
 			continue;
@@ -381,6 +371,131 @@ lan_finish(
 		bmc_reset_sessions(inst->bmc);
 		break;
 	}
+}
+
+static void
+send_result(struct instance *inst, struct lan_listener *l, const struct bmc_addr *dst,
+    const struct bmc_out *out, bool ok)
+{
+	if (l != NULL) {
+		if (ok && out->reply_len > 0)
+			lan_send(l, dst, out->reply, out->reply_len);
+		else if (!ok && out->reply_fail_len > 0)
+			lan_send(l, dst, out->reply_fail, out->reply_fail_len);
+	} else if (out->reply_len > 0) {
+		log_warnx("%s: a reply without a destination was dropped", inst->name);
+	}
+	if (ok)
+		after_reply(inst, out);
+}
+
+/*
+ * Grouped commits.  Every datagram that arrives in one turn of the loop is
+ * handled at once; the store writes of all of them go into one transaction,
+ * committed (one fsync) when the loop has read everything it had, in the
+ * check phase.  Replies wait in order until then: none is sent before the
+ * data it shows is durable, and none waits longer than its own commit.
+ */
+struct pending_reply {
+	struct lan_listener *l;
+	struct bmc_addr dst;
+	struct bmc_out out;
+};
+
+static void
+batch_flush(struct instance *inst)
+{
+	bool ok = store_commit(inst->store) == 0;
+	size_t i;
+
+	if (!ok) {
+		log_warnx("%s: commit failed: %s", inst->name, store_errmsg(inst->store));
+		for (i = 0; i < inst->nbatch; i++)
+			instance_reload_touched(inst, inst->batch[i]->out.fx, inst->batch[i]->out.nfx);
+	}
+	for (i = 0; i < inst->nbatch; i++) {
+		struct pending_reply *p = inst->batch[i];
+		send_result(inst, p->l, &p->dst, &p->out, ok);
+		free(p);
+	}
+	inst->nbatch = 0;
+	(void)uv_check_stop(&inst->batch_check);
+}
+
+/* A write failed inside the open transaction: roll it back, reload, and fail every queued reply. */
+static void
+batch_fail(struct instance *inst)
+{
+	size_t i;
+
+	store_rollback(inst->store);
+	for (i = 0; i < inst->nbatch; i++)
+		instance_reload_touched(inst, inst->batch[i]->out.fx, inst->batch[i]->out.nfx);
+	for (i = 0; i < inst->nbatch; i++) {
+		send_result(inst, inst->batch[i]->l, &inst->batch[i]->dst, &inst->batch[i]->out, false);
+		free(inst->batch[i]);
+	}
+	inst->nbatch = 0;
+	(void)uv_check_stop(&inst->batch_check);
+}
+
+static void
+batch_check_cb(uv_check_t *h)
+{
+	struct instance *inst = h->data;
+
+	if (inst->nbatch > 0)
+		batch_flush(inst);
+}
+
+/* Queue a reply behind the open transaction; false when it must be handled alone. */
+static bool
+batch_add(
+    struct instance *inst, struct lan_listener *l, const struct bmc_addr *dst, const struct bmc_out *out)
+{
+	struct pending_reply *p;
+	size_t i;
+	bool durable = false;
+
+	for (i = 0; i < out->nfx; i++)
+		durable |= durable_kind(out->fx[i].kind);
+	if (!inst->batch_ready || (inst->nbatch == 0 && !durable))
+		return false; /* nothing to wait for: answer at once */
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return false;
+	p->l = l;
+	p->dst = *dst;
+	p->out = *out;
+	if (inst->nbatch == 0) {
+		if (store_begin(inst->store) == -1) {
+			free(p);
+			return false;
+		}
+		(void)uv_check_start(&inst->batch_check, batch_check_cb);
+	}
+	inst->batch[inst->nbatch++] = p;
+	for (i = 0; i < out->nfx; i++) {
+		if (durable_kind(out->fx[i].kind) && apply_fx(inst, &out->fx[i]) == -1) {
+			batch_fail(inst); /* the transaction is spoiled: all of it fails */
+			return true;
+		}
+	}
+	if (inst->nbatch == LAN_BATCH_MAX)
+		batch_flush(inst);
+	return true;
+}
+
+/*
+ * Everything after a core call: commit, then reply (or the failure reply),
+ * then what must follow the reply.  l and dst are NULL for a tick.
+ */
+static void
+lan_finish(
+    struct instance *inst, struct lan_listener *l, const struct bmc_addr *dst, const struct bmc_out *out)
+{
+	if (l != NULL && batch_add(inst, l, dst, out))
+		return;
+	send_result(inst, l, dst, out, instance_commit(inst, out->fx, out->nfx) == 0);
 }
 
 /* ---- receiving ---- */
@@ -513,6 +628,12 @@ lan_start(struct instance *inst, char *err, size_t errlen)
 	for (i = 0; i < inst->nlisten; i++)
 		if (listener_open(inst, &inst->listen[i], &inst->listeners[i], err, errlen) == -1)
 			return -1;
+	inst->batch_check.data = inst;
+	if ((r = uv_check_init(inst->loop, &inst->batch_check)) < 0) {
+		snprintf(err, errlen, "%s: check handle: %s", inst->name, uv_strerror(r));
+		return -1;
+	}
+	inst->batch_ready = true;
 	inst->tick.data = inst;
 	if ((r = uv_timer_init(inst->loop, &inst->tick)) < 0) {
 		snprintf(err, errlen, "cannot start the timer: %s", uv_strerror(r));
@@ -549,5 +670,11 @@ lan_close(struct instance *inst)
 		(void)uv_timer_stop(&inst->tick);
 		uv_close((uv_handle_t *)&inst->tick, NULL);
 		inst->tick_running = false;
+	}
+	if (inst->batch_ready) {
+		if (inst->nbatch > 0)
+			batch_flush(inst); /* before the listeners' handles go */
+		uv_close((uv_handle_t *)&inst->batch_check, NULL);
+		inst->batch_ready = false;
 	}
 }

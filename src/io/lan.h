@@ -18,6 +18,9 @@
 
 struct store;
 struct sim_host;
+struct pending_reply;
+
+#define LAN_BATCH_MAX 64 /* replies one grouped commit holds */
 struct lan_listener;
 
 /* One BMC instance as the edge sees it.  daemon.c owns it. */
@@ -52,6 +55,12 @@ struct instance {
 	uint64_t sample_last_ms;
 	uint8_t fault_pinned[(BMC_MAX_SENSORS + 7) / 8]; /* sensors a fault pinned (no simulated part) */
 
+	/* Replies waiting for the loop turn's grouped commit (lan.c). */
+	uv_check_t batch_check;
+	bool batch_ready;
+	struct pending_reply *batch[LAN_BATCH_MAX];
+	size_t nbatch;
+
 	struct bmc_out out; /* scratch for one call; the loop is not re-entrant */
 };
 
@@ -68,6 +77,9 @@ void instance_snapshot_defaults(struct instance *inst);
  * the disk again) and returns -1: the caller must not acknowledge the change.
  */
 int instance_commit(struct instance *inst, const struct bmc_fx *fx, size_t nfx);
+
+/* After a failed commit: reload from the store everything these effects touched. */
+void instance_reload_touched(struct instance *inst, const struct bmc_fx *fx, size_t nfx);
 
 /* Is there an enabled administrator with a password, i.e. a way in over the LAN? */
 bool instance_has_admin(const struct instance *inst);

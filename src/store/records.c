@@ -30,6 +30,7 @@ store_commit(struct store *st)
 		(void)store_exec(st, "ROLLBACK");
 		return -1;
 	}
+	st->commits++;
 	return 0;
 }
 
@@ -62,6 +63,7 @@ run(struct store *st, sqlite3_stmt *q)
 {
 	int rc = sqlite3_step(q);
 
+	st->writes++;
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
@@ -161,4 +163,11 @@ store_fru_load(struct store *st, const char *instance,
 	if (rc != SQLITE_DONE)
 		return store_fail(st, "sqlite: %s", sqlite3_errmsg(st->db));
 	return 0;
+}
+
+void
+store_stats(const struct store *st, uint64_t *commits, uint64_t *writes)
+{
+	*commits = st->commits;
+	*writes = st->writes;
 }

@@ -60,6 +60,9 @@ int store_fru_delete(struct store *st, const char *instance, uint8_t id);
 int store_fru_load(struct store *st, const char *instance,
     void (*cb)(void *arg, uint8_t id, const uint8_t *img, size_t len), void *arg);
 
+/* Transactions committed and SEL/FRU rows written since the start (grouping shows as writes > commits). */
+void store_stats(const struct store *st, uint64_t *commits, uint64_t *writes);
+
 /* Last error text of the store (for log lines). */
 const char *store_errmsg(const struct store *st);
 

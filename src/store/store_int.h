@@ -13,6 +13,7 @@ struct store {
 	uint8_t key[SECRET_KEY_LEN];
 	char err[512];
 	unsigned depth; /* store_begin() nesting */
+	uint64_t commits, writes; /* for `ghostbmc status`: how well writes are grouped */
 };
 
 /* Set the error text; returns -1. */

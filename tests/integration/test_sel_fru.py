@@ -235,3 +235,49 @@ fru:
     bad.write_bytes(b"\x01\x00\x00\x01\x00\x00\x00\x00" + b"\x00" * 8)
     r = other.ctl("fru", "import", "0", str(bad))
     assert r.returncode == 1 and "checksum" in r.stderr, r.stderr
+
+
+def store_counts(d):
+    m = re.search(r"store: (\d+) commits, (\d+) record writes", d.ctl("status", check=True).stdout)
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_burst_of_adds_is_grouped(make_daemon, tmp_path):
+    """Adds that arrive together share commits, and each is acknowledged only once durable."""
+    d = make_daemon(config="sel:\n  capacity: 2048\n")
+    c0, w0 = store_counts(d)
+    procs, per, clients = [], 40, 8
+    for k in range(clients):
+        lines, _ = add_lines(per, k * per)
+        f = tmp_path / f"burst-{k}.txt"
+        f.write_text("\n".join(lines) + "\n")
+        procs.append(subprocess.Popen(["ipmitool", "-I", "lanplus", "-C", "17", "-H", d.host, "-p", str(d.port),
+                                       "-U", "admin", "-P", ADMIN_PASSWORD, "exec", str(f)],
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    acked = 0
+    for p in procs:
+        out, _ = p.communicate(timeout=120)
+        acked += len(re.findall(r"^ [0-9a-f]{2} [0-9a-f]{2}$", out, re.M))
+    assert acked == per * clients
+    c1, w1 = store_counts(d)
+    assert w1 - w0 >= acked and c1 - c0 < acked, (c1 - c0, w1 - w0, acked)
+    d.proc.send_signal(signal.SIGKILL)
+    d.proc.wait()
+    d.proc = None
+    d.start()
+    assert len(sel_list(d)) == acked
+
+
+def test_lockout_is_audited(bmc):
+    bmc.ipmitool("lan", "set", "1", "bad_pass_thresh", "2", "1", "60", "60", check=True)
+    bmc.ctl("user", "add", "victim", "--priv", "user", "--password-stdin", input="Victim-Passw0rd\n", check=True)
+    for _ in range(2):
+        assert bmc.ipmitool("mc", "info", user="victim", password="Wrong-Passw0rd-1", priv="USER").returncode != 0
+    # A client that gives up after RAKP2 is counted when its half-open session times out (5 s).
+    deadline = time.monotonic() + 20
+    while not any("Session Audit" in l for l in elist(bmc)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    rows = elist(bmc)
+    assert any("Session Audit" in l and "Asserted" in l for l in rows), rows
+    rec = [r for r in sel_list(bmc).values() if r[10] == 0x2A]
+    assert rec and rec[-1][13] == 0xA3 and rec[-1][15] == 1, rec  # offset 3, user ID in data 2, channel 1

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "core/fru.h"
 
 static void
 h_rand(void *arg, void *dst, size_t n)
@@ -84,6 +85,35 @@ h_cmd(struct harness *h, uint8_t priv, uint8_t netfn, uint8_t cmd, const uint8_t
 	return w.len;
 }
 
+size_t
+h_cmd_durable(struct harness *h, uint8_t priv, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len,
+    uint8_t *rsp, size_t cap, bool *durable)
+{
+	struct wbuf w = WBUF_INIT(rsp, cap);
+	struct cmd_ctx ctx;
+
+	bmc_out_reset(&h->out);
+	cmd_ctx_init(&ctx, h->bmc, &h->now, NULL, &h->out);
+	ctx.priv = priv;
+	ctx.netfn = netfn;
+	ctx.cmd = cmd;
+	dispatch(&ctx, data, len, &w);
+	assert_false(w.err);
+	*durable = ctx.durable;
+	return w.len;
+}
+
+int
+h_fx_find(const struct harness *h, enum bmc_fx_kind kind, uint32_t arg)
+{
+	size_t i;
+
+	for (i = 0; i < h->out.nfx; i++)
+		if (h->out.fx[i].kind == kind && h->out.fx[i].arg == arg)
+			return (int)i;
+	return -1;
+}
+
 uint8_t
 h_user(struct harness *h, const char *name, const char *password, uint8_t priv)
 {
@@ -96,10 +126,18 @@ size_t
 h_sensors_default(struct harness *h)
 {
 	struct bmc_sensor_conf confs[64];
+	struct bmc_fru_conf fc;
+	uint8_t img[BMC_FRU_MAX_SIZE];
 	size_t n = bmc_sensor_defaults(confs, 64);
 	char err[128] = "";
+	int len;
 
 	assert_true(n > 0 && n <= 64);
+	/* The daemon's default: FRU 0 first, so the SDR gets its locator as the daemon's does. */
+	bmc_fru_defaults(&fc, bmc_get_conf(h->bmc)->system_guid);
+	len = bmc_fru_build(&fc, img, sizeof(img), err, sizeof(err));
+	assert_true(len > 0);
+	assert_int_equal(bmc_fru_set(h->bmc, 0, fc.name, img, (size_t)len, false), BMC_OK);
 	if (bmc_sensors_set(h->bmc, &h->now, confs, n, err, sizeof(err)) != BMC_OK)
 		fail_msg("bmc_sensors_set: %s", err);
 	assert_int_equal(bmc_sensor_count(h->bmc), n);

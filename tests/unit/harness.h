@@ -25,6 +25,13 @@ void h_free(struct harness *h);
 size_t h_cmd(struct harness *h, uint8_t priv, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len,
     uint8_t *rsp, size_t cap);
 
+/* As h_cmd; *durable says whether the reply must wait for the commit of its effects (ctx->durable). */
+size_t h_cmd_durable(struct harness *h, uint8_t priv, uint8_t netfn, uint8_t cmd, const uint8_t *data,
+    size_t len, uint8_t *rsp, size_t cap, bool *durable);
+
+/* Index of the first effect (kind, arg) in h->out, or -1. */
+int h_fx_find(const struct harness *h, enum bmc_fx_kind kind, uint32_t arg);
+
 /* Add a user (ID returned) with the given privilege; asserts on failure. */
 uint8_t h_user(struct harness *h, const char *name, const char *password, uint8_t priv);
 

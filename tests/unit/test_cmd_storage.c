@@ -1,7 +1,9 @@
 /*
  * Storage commands (netFn 0Ah) through the dispatcher: the SDR repository
  * (info, allocation, reservations, whole and partial reads, a full walk) and
- * the SEL (info, reservations, add, get, clear, time).
+ * the SEL (info, reservations, add, get, clear, time, the default full-log
+ * policy).  Delete, partial add, the UTC offset, small logs and their
+ * policies, restore and import are in test_sel.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,8 +30,14 @@
 #define LE32(v) (uint8_t)(v), (uint8_t)((v) >> 8), (uint8_t)((v) >> 16), (uint8_t)((v) >> 24)
 
 #define T0 1700000000u /* the harness's wall clock */
-#define NB_RECORDS 28 /* 26 built-in sensors, the FRU and MC locators */
-#define SEL_SLOTS 3639u
+#define NB_RECORDS 29 /* 27 built-in sensors, the FRU and MC locators */
+#define SEL_CAP ((unsigned)BMC_SEL_CAPACITY_DEFAULT) /* entries, with the default config */
+/* Get SEL Info free space: exact below 65535 bytes, which the default capacity is. */
+#define SEL_FREE(n) LE16((SEL_CAP - (n)) * BMC_SEL_ENTRY_LEN)
+_Static_assert(
+    (BMC_SEL_CAPACITY_DEFAULT * BMC_SEL_ENTRY_LEN) < 0xffff, "SEL_FREE() needs an exact free space");
+#define SEL_OPS 0x0f /* Get SEL Info operation support: delete, partial add, reserve, allocation info */
+#define SEL_OVERFLOW 0x80 /* ... and the overflow flag */
 
 enum {
 	GET_SDR_REPO_INFO = 0x20,
@@ -345,9 +353,9 @@ test_sel_info_add_get(void **state)
 	(void)state;
 	/* Empty and never written: FFFFFFFFh timestamps. */
 	n = CMD0(h, PRIV_USER, GET_SEL_INFO);
-	EXPECT(n, CC_OK, 0x51, LE16(0), LE16(SEL_SLOTS * 16), LE32(0xffffffffu), LE32(0xffffffffu), 0x03);
+	EXPECT(n, CC_OK, 0x51, LE16(0), SEL_FREE(0), LE32(0xffffffffu), LE32(0xffffffffu), SEL_OPS);
 	n = CMD0(h, PRIV_USER, GET_SEL_ALLOC_INFO);
-	EXPECT(n, CC_OK, LE16(SEL_SLOTS), LE16(16), LE16(SEL_SLOTS), LE16(SEL_SLOTS), 1);
+	EXPECT(n, CC_OK, LE16(SEL_CAP), LE16(16), LE16(SEL_CAP), LE16(SEL_CAP), 1);
 	n = CMD(h, PRIV_USER, GET_SEL_ENTRY, LE16(0), LE16(0x0000), 0, 0xff);
 	EXPECT(n, CC_NOT_PRESENT);
 	n = CMD(h, PRIV_USER, GET_SEL_ENTRY, LE16(0), LE16(0xffff), 0, 0xff);
@@ -384,9 +392,9 @@ test_sel_info_add_get(void **state)
 	assert_int_equal(id2, 2);
 	assert_int_equal(id3, 3);
 	n = CMD0(h, PRIV_USER, GET_SEL_INFO);
-	EXPECT(n, CC_OK, 0x51, LE16(3), LE16((SEL_SLOTS - 3) * 16), LE32(T0 + 3), LE32(0xffffffffu), 0x03);
+	EXPECT(n, CC_OK, 0x51, LE16(3), SEL_FREE(3), LE32(T0 + 3), LE32(0xffffffffu), SEL_OPS);
 	n = CMD0(h, PRIV_USER, GET_SEL_ALLOC_INFO);
-	EXPECT(n, CC_OK, LE16(SEL_SLOTS), LE16(16), LE16(SEL_SLOTS - 3), LE16(SEL_SLOTS - 3), 1);
+	EXPECT(n, CC_OK, LE16(SEL_CAP), LE16(16), LE16(SEL_CAP - 3), LE16(SEL_CAP - 3), 1);
 
 	/* First, next, next, last; FFFFh is the last and ends the chain. */
 	n = CMD(h, PRIV_USER, GET_SEL_ENTRY, LE16(0), LE16(0x0000), 0, 0xff);
@@ -511,7 +519,7 @@ test_clear_sel(void **state)
 	}
 	assert_int_equal(h->out.fx[1].arg, 3);
 	n = CMD0(h, PRIV_USER, GET_SEL_INFO);
-	EXPECT(n, CC_OK, 0x51, LE16(1), LE16((SEL_SLOTS - 1) * 16), LE32(T0 + 60), LE32(T0 + 60), 0x03);
+	EXPECT(n, CC_OK, 0x51, LE16(1), SEL_FREE(1), LE32(T0 + 60), LE32(T0 + 60), SEL_OPS);
 	/* IDs keep growing after a clear. */
 	assert_int_equal(add_entry(h, sys_event), 4);
 	h_free(h);
@@ -659,6 +667,7 @@ test_sel_time(void **state)
 	h_free(h);
 }
 
+/* The default policy: a full log refuses new entries (C4h) and says so with the overflow flag. */
 static void
 test_sel_full(void **state)
 {
@@ -668,31 +677,38 @@ test_sel_full(void **state)
 	uint16_t r;
 
 	(void)state;
-	for (i = 0; i < SEL_SLOTS; i++)
+	assert_int_equal(bmc_get_conf(h->bmc)->sel_capacity, BMC_SEL_CAPACITY_DEFAULT);
+	assert_int_equal(bmc_get_conf(h->bmc)->sel_when_full, BMC_SEL_STOP);
+	for (i = 0; i < SEL_CAP; i++)
 		assert_int_equal(add_entry(h, oem_nots), i + 1);
 	n = CMD0(h, PRIV_USER, GET_SEL_INFO);
 	assert_int_equal(n, 15);
-	assert_int_equal(rsp[2] | rsp[3] << 8, SEL_SLOTS);
+	assert_int_equal(rsp[2] | rsp[3] << 8, SEL_CAP);
 	assert_int_equal(rsp[4] | rsp[5] << 8, 0);
-	assert_int_equal(rsp[14], 0x03);
-	/* One more: out of space, and the overflow flag says an event was lost. */
+	assert_int_equal(rsp[14], SEL_OPS);
+	/* One more: out of space, nothing for the store, and the overflow flag says an event was lost. */
 	n = h_cmd(h, PRIV_OPERATOR, NETFN_STORAGE, ADD_SEL_ENTRY, oem_nots, 16, rsp, sizeof(rsp));
 	EXPECT(n, CC_OUT_OF_SPACE);
 	assert_int_equal(h->out.nfx, 0);
+	assert_int_equal(bmc_sel_count(h->bmc), SEL_CAP);
 	n = CMD0(h, PRIV_USER, GET_SEL_INFO);
-	assert_int_equal(rsp[14], 0x83);
+	assert_int_equal(rsp[4] | rsp[5] << 8, 0);
+	assert_int_equal(rsp[14], SEL_OVERFLOW | SEL_OPS);
 	n = CMD0(h, PRIV_USER, GET_SEL_ALLOC_INFO);
-	EXPECT(n, CC_OK, LE16(SEL_SLOTS), LE16(16), LE16(0), LE16(0), 1);
+	EXPECT(n, CC_OK, LE16(SEL_CAP), LE16(16), LE16(0), LE16(0), 1);
+	/* The oldest entry is still there, the newest is the last that fitted. */
+	n = CMD(h, PRIV_USER, GET_SEL_ENTRY, LE16(0), LE16(0x0000), 0, 0xff);
+	assert_int_equal(rsp[3] | rsp[4] << 8, 1);
 	n = CMD(h, PRIV_USER, GET_SEL_ENTRY, LE16(0), LE16(0xffff), 0, 0xff);
-	assert_int_equal(rsp[3] | rsp[4] << 8, SEL_SLOTS);
+	assert_int_equal(rsp[3] | rsp[4] << 8, SEL_CAP);
 	/* Cleared: room again, flag down. */
 	r = reserve(h, RESERVE_SEL);
 	n = CMD(h, PRIV_OPERATOR, CLEAR_SEL, LE16(r), 'C', 'L', 'R', 0xaa);
 	EXPECT(n, CC_OK, 0x01);
 	n = CMD0(h, PRIV_USER, GET_SEL_INFO);
 	assert_int_equal(rsp[2] | rsp[3] << 8, 0);
-	assert_int_equal(rsp[14], 0x03);
-	assert_int_equal(add_entry(h, oem_nots), SEL_SLOTS + 1);
+	assert_int_equal(rsp[14], SEL_OPS);
+	assert_int_equal(add_entry(h, oem_nots), SEL_CAP + 1);
 	h_free(h);
 }
 
