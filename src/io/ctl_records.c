@@ -145,35 +145,6 @@ sel_clear(struct ctl_conn *c, struct instance *inst)
 }
 
 static int
-read_whole(const char *path, size_t max, uint8_t **out, size_t *len, char *err, size_t errlen)
-{
-	FILE *f;
-	uint8_t *buf;
-	size_t n;
-
-	if ((f = fopen(path, "rbe")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if ((buf = malloc(max + 1)) == NULL) {
-		fclose(f);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	n = fread(buf, 1, max + 1, f);
-	if (ferror(f) || n > max) {
-		snprintf(err, errlen, "%s: %s", path, ferror(f) ? strerror(errno) : "too large");
-		fclose(f);
-		free(buf);
-		return -1;
-	}
-	fclose(f);
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
-static int
 sel_import(struct ctl_conn *c, struct instance *inst, const char *path)
 {
 	char err[CONFIG_PATH_MAX + 64];
@@ -184,7 +155,7 @@ sel_import(struct ctl_conn *c, struct instance *inst, const char *path)
 
 	if (path[0] != '/')
 		return ctl_reply_error(c, "sel import: give an absolute path");
-	if (read_whole(path, SEL_IMPORT_MAX, &bytes, &len, err, sizeof(err)) == -1)
+	if (host_read_file(path, SEL_IMPORT_MAX, &bytes, &len, err, sizeof(err)) == -1)
 		return ctl_reply_error(c, "sel import: %s", err);
 	if (len == 0 || len % BMC_SEL_ENTRY_LEN != 0) {
 		free(bytes);
@@ -272,7 +243,7 @@ fru_import(struct ctl_conn *c, struct instance *inst, const char *idtext, const 
 		return ctl_reply_error(c, "fru import: \"%s\" is not a FRU device ID (0..254)", idtext);
 	if (path[0] != '/')
 		return ctl_reply_error(c, "fru import: give an absolute path");
-	if (read_whole(path, BMC_FRU_MAX_SIZE, &img, &len, err, sizeof(err)) == -1)
+	if (host_read_file(path, BMC_FRU_MAX_SIZE, &img, &len, err, sizeof(err)) == -1)
 		return ctl_reply_error(c, "fru import: %s", err);
 	if (bmc_fru_check(img, len, msg, sizeof(msg)) == -1) {
 		free(img);

@@ -125,7 +125,7 @@ host_close(struct instance *inst)
 }
 
 int
-host_read_sdr_file(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen)
+host_read_file(const char *path, size_t max, uint8_t **out, size_t *len, char *err, size_t errlen)
 {
 	FILE *f;
 	uint8_t *buf;
@@ -135,27 +135,31 @@ host_read_sdr_file(const char *path, uint8_t **out, size_t *len, char *err, size
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if ((buf = malloc(BMC_SDR_BYTES + 1)) == NULL) {
+	if ((buf = malloc(max + 1)) == NULL) {
 		fclose(f);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	n = fread(buf, 1, BMC_SDR_BYTES + 1, f);
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	n = fread(buf, 1, max + 1, f);
+	if (ferror(f) || n > max) {
+		if (ferror(f))
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		else
+			snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
 		fclose(f);
 		free(buf);
 		return -1;
 	}
 	fclose(f);
-	if (n > BMC_SDR_BYTES) {
-		snprintf(err, errlen, "%s: larger than an SDR repository (%u bytes)", path, BMC_SDR_BYTES);
-		free(buf);
-		return -1;
-	}
 	*out = buf;
 	*len = n;
 	return 0;
+}
+
+int
+host_read_sdr_file(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen)
+{
+	return host_read_file(path, BMC_SDR_BYTES, out, len, err, errlen);
 }
 
 static int

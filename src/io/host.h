@@ -34,6 +34,8 @@ int host_configure_sensors(struct instance *inst, bool forget_import, char *err,
  * locator per device.  -1 with a message on failure.
  */
 int host_configure_frus(struct instance *inst, char *err, size_t errlen);
+/* Read a whole file of at most max bytes; *out is malloc'd.  -1 with a message. */
+int host_read_file(const char *path, size_t max, uint8_t **out, size_t *len, char *err, size_t errlen);
 /* Read an `ipmitool sdr dump` file (at most BMC_SDR_BYTES); *out is malloc'd. */
 int host_read_sdr_file(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen);
 /* Step the model to now and feed every sensor: after a change from the CLI. */

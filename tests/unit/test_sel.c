@@ -430,7 +430,7 @@ test_partial_add_errors(void **state)
 	n = partial_add(h, r, 0x0000, 4, IN_PROGRESS, sys_event + 4, 6, rsp, sizeof(rsp));
 	EXPECT(n, CC_OK, LE16(0x0000));
 	/* More than 16 bytes in all: C8h, nothing kept of that piece. */
-	n = partial_add(h, r, 0x0000, 10, LAST_PIECE, sys_event + 10, 7, rsp, sizeof(rsp));
+	n = partial_add(h, r, 0x0000, 10, LAST_PIECE, (const uint8_t[7]){0}, 7, rsp, sizeof(rsp));
 	EXPECT(n, CC_FIELD_LEN);
 	assert_int_equal(bmc_sel_count(h->bmc), 0);
 	assert_int_equal(h->out.nfx, 0);
