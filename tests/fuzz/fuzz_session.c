@@ -11,21 +11,29 @@
 #include <string.h>
 
 #include "client.h"
+#include "core/fru.h"
 #include "core/sensor.h"
 
 #include "fuzz_rand.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The built-in server, so that SDR, sensor and SEL commands have something to work on. */
+/* The built-in server and its FRU, so that SDR, sensor, SEL and FRU commands have something to work on. */
 static int
 add_sensors(struct bmc *bmc, const struct bmc_time *now)
 {
 	struct bmc_sensor_conf sc[64];
+	struct bmc_fru_conf fc;
+	uint8_t img[BMC_FRU_MAX_SIZE];
 	struct bmc_out out;
 	char err[128];
 	size_t i, n = bmc_sensor_defaults(sc, 64);
+	int len;
 
+	bmc_fru_defaults(&fc, bmc_get_conf(bmc)->system_guid);
+	if ((len = bmc_fru_build(&fc, img, sizeof(img), err, sizeof(err))) < 0 ||
+	    bmc_fru_set(bmc, 0, fc.name, img, (size_t)len, false) != 0)
+		return -1;
 	if (bmc_sensors_set(bmc, now, sc, n, err, sizeof(err)) != 0)
 		return -1;
 	for (i = 0; i < bmc_sensor_count(bmc); i++) {
