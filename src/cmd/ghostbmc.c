@@ -49,9 +49,12 @@ static const char usage_main[] =
     "  sensor show NAME|NUM            one sensor in detail, with its thresholds\n"
     "  sensor set NAME|NUM VALUE       pin a reading (units, or a state mask like 0x0080)\n"
     "  sensor release NAME|NUM         let the model drive the sensor again\n"
-    "  host power on|off               switch the simulated host on or off\n"
+    "  host power on|off|cycle|reset|soft|nmi\n"
+    "                                  the host's buttons (as Chassis Control would)\n"
     "  host load PERCENT               set the host's load, 0 to 100\n"
-    "  host status                     the host's power and load\n"
+    "  host status                     the host's power, state, load, watchdog\n"
+    "  host hang                       stop the simulated OS dead (its watchdog daemon too)\n"
+    "  host console                    what the simulated host printed on its console\n"
     "  fault fan-fail NAME|NUM         stop a fan\n"
     "  fault psu-fail NAME|NUM         fail the power supply behind a sensor\n"
     "  fault intrusion                 open the chassis\n"
@@ -359,9 +362,13 @@ cmd_user_del(const char *sock, const struct command *cmd, int argc, char *argv[]
 static int
 cmd_host_power(const char *sock, const struct command *cmd, int argc, char *argv[])
 {
-	if (strcmp(argv[2], "on") != 0 && strcmp(argv[2], "off") != 0)
-		return usage_error(cmd->usage, "host power: %s is neither on nor off", argv[2]);
-	return request(sock, argc, argv);
+	static const char *const words[] = {"on", "off", "cycle", "reset", "soft", "nmi"};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(argv[2], words[i]) == 0)
+			return request(sock, argc, argv);
+	return usage_error(cmd->usage, "host power: %s is not on, off, cycle, reset, soft or nmi", argv[2]);
 }
 
 static int
@@ -432,9 +439,11 @@ static const struct command commands[] = {
         "       0x0000-0x7fff (discrete sensors); kept until sensor release\n",
         2, 2, NULL},
     {"sensor", "release", "usage: ghostbmc sensor release NAME|NUM\n", 1, 1, NULL},
-    {"host", "power", "usage: ghostbmc host power on|off\n", 1, 1, cmd_host_power},
+    {"host", "power", "usage: ghostbmc host power on|off|cycle|reset|soft|nmi\n", 1, 1, cmd_host_power},
     {"host", "load", "usage: ghostbmc host load PERCENT\n       PERCENT: 0 to 100\n", 1, 1, cmd_host_load},
     {"host", "status", "usage: ghostbmc host status\n", 0, 0, NULL},
+    {"host", "hang", "usage: ghostbmc host hang\n", 0, 0, NULL},
+    {"host", "console", "usage: ghostbmc host console\n", 0, 0, NULL},
     {"fault", "fan-fail", "usage: ghostbmc fault fan-fail NAME|NUM\n", 1, 1, NULL},
     {"fault", "psu-fail", "usage: ghostbmc fault psu-fail NAME|NUM\n", 1, 1, NULL},
     {"fault", "intrusion", "usage: ghostbmc fault intrusion\n", 0, 0, NULL},

@@ -354,6 +354,9 @@ config_defaults(struct config *cfg)
 	cfg->log_level = BMC_LOG_INFO;
 	bmc_conf_defaults(&cfg->bmc);
 	sim_params_defaults(&cfg->host);
+	cfg->host_type = CONFIG_HOST_SIM;
+	cfg->host_exec.timeout_s = 10;
+	cfg->host_exec.poll_interval_s = 5;
 	cfg->nsensors = bmc_sensor_defaults(cfg->sensors, CONFIG_MAX_SENSORS);
 	if (cfg->nsensors > CONFIG_MAX_SENSORS)
 		cfg->nsensors = CONFIG_MAX_SENSORS;
@@ -751,6 +754,73 @@ do_users(struct ctx *c, struct fy_node *v, int line)
 		do_user(c, item, line);
 }
 
+/* A command of host.exec: one line of shell, not empty. */
+static void
+exec_command(struct ctx *c, struct fy_node *v, int line, const char *key, char *out, size_t len)
+{
+	char buf[CONFIG_CMD_MAX];
+	size_t i;
+
+	if (!scalar(c, v, line, key, buf, sizeof(buf)))
+		return;
+	for (i = 0; buf[i] != '\0' && isspace((unsigned char)buf[i]); i++)
+		;
+	if (buf[i] == '\0') {
+		cerr(c, line, "%s: expected a command (run with /bin/sh -c)", key);
+		return;
+	}
+	if (strpbrk(buf, "\n\r") != NULL) {
+		cerr(c, line, "%s: expected one line (put longer commands in a script)", key);
+		return;
+	}
+	snprintf(out, len, "%s", buf);
+}
+
+static void
+do_host_exec(struct ctx *c, struct fy_node *m, int line)
+{
+	struct config_host_exec *e = &c->cfg->host_exec;
+	struct fy_node_pair *p;
+	void *it = NULL;
+	unsigned long x;
+
+	if (!fy_node_is_mapping(m)) {
+		cerr(c, line, "exec: expected a mapping with power_on, power_off and the optional commands");
+		return;
+	}
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k);
+
+		if (key == NULL)
+			cerr(c, l, "exec: keys must be names");
+		else if (strcmp(key, "power_on") == 0)
+			exec_command(c, v, l, key, e->power_on, sizeof(e->power_on));
+		else if (strcmp(key, "power_off") == 0)
+			exec_command(c, v, l, key, e->power_off, sizeof(e->power_off));
+		else if (strcmp(key, "reset") == 0)
+			exec_command(c, v, l, key, e->reset, sizeof(e->reset));
+		else if (strcmp(key, "soft_off") == 0)
+			exec_command(c, v, l, key, e->soft_off, sizeof(e->soft_off));
+		else if (strcmp(key, "nmi") == 0)
+			exec_command(c, v, l, key, e->nmi, sizeof(e->nmi));
+		else if (strcmp(key, "status") == 0)
+			exec_command(c, v, l, key, e->status, sizeof(e->status));
+		else if (strcmp(key, "timeout") == 0) {
+			if (number(c, v, l, key, 1, 600, &x))
+				e->timeout_s = (unsigned)x;
+		} else if (strcmp(key, "poll_interval") == 0) {
+			if (number(c, v, l, key, 1, 3600, &x))
+				e->poll_interval_s = (unsigned)x;
+		} else
+			cerr(c, l,
+			    "exec: unknown key \"%s\" (power_on, power_off, reset, soft_off, nmi, status, "
+			    "timeout, poll_interval)",
+			    key);
+	}
+}
+
 static void
 do_host(struct ctx *c, struct fy_node *m, int line)
 {
@@ -759,9 +829,10 @@ do_host(struct ctx *c, struct fy_node *m, int line)
 	void *it = NULL;
 	unsigned long x;
 	double d;
+	int type_line = line, exec_line = 0;
 
 	if (!fy_node_is_mapping(m)) {
-		cerr(c, line, "host: expected a mapping with type, power, load and ambient");
+		cerr(c, line, "host: expected a mapping with type, power, load, ambient and exec");
 		return;
 	}
 	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
@@ -773,8 +844,18 @@ do_host(struct ctx *c, struct fy_node *m, int line)
 		if (key == NULL) {
 			cerr(c, l, "host: keys must be names");
 		} else if (strcmp(key, "type") == 0) {
-			if (scalar(c, v, l, key, buf, sizeof(buf)) && strcmp(buf, "sim") != 0)
-				cerr(c, l, "type: expected sim (the only host type), not \"%s\"", buf);
+			type_line = l;
+			if (!scalar(c, v, l, key, buf, sizeof(buf)))
+				continue;
+			if (strcmp(buf, "sim") == 0)
+				c->cfg->host_type = CONFIG_HOST_SIM;
+			else if (strcmp(buf, "exec") == 0)
+				c->cfg->host_type = CONFIG_HOST_EXEC;
+			else
+				cerr(c, l, "type: expected sim or exec, not \"%s\"", buf);
+		} else if (strcmp(key, "exec") == 0) {
+			exec_line = l;
+			do_host_exec(c, v, l);
 		} else if (strcmp(key, "power") == 0) {
 			if (scalar(c, v, l, key, buf, sizeof(buf)) && !bool_word(buf, &h->power_on))
 				cerr(c, l, "power: expected on or off, not \"%s\"", buf);
@@ -787,6 +868,14 @@ do_host(struct ctx *c, struct fy_node *m, int line)
 		} else {
 			cerr(c, l, "host: unknown key \"%s\"", key);
 		}
+	}
+	if (c->cfg->host_type == CONFIG_HOST_EXEC) {
+		const struct config_host_exec *e = &c->cfg->host_exec;
+		if (e->power_on[0] == '\0' || e->power_off[0] == '\0')
+			cerr(c, exec_line ? exec_line : type_line,
+			    "type exec: exec.power_on and exec.power_off are required");
+	} else if (exec_line != 0) {
+		cerr(c, exec_line, "exec: the commands are for type: exec (the host type is sim)");
 	}
 }
 

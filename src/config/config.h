@@ -19,6 +19,25 @@
 #define CONFIG_MAX_USERS BMC_MAX_USERS
 #define CONFIG_MAX_SENSORS BMC_MAX_SENSORS
 #define CONFIG_PATH_MAX 4096
+#define CONFIG_CMD_MAX 1024 /* a host command, run with /bin/sh -c */
+
+/* `host.type`: what carries out power actions (io/hostif.h). */
+enum config_host_type {
+	CONFIG_HOST_SIM, /* the built-in simulated server */
+	CONFIG_HOST_EXEC, /* configured commands (io/host_exec.c) */
+};
+
+/* `host.exec`: the commands of the exec backend; "" = not configured. */
+struct config_host_exec {
+	char power_on[CONFIG_CMD_MAX]; /* required */
+	char power_off[CONFIG_CMD_MAX]; /* required */
+	char reset[CONFIG_CMD_MAX]; /* "": power_off then power_on */
+	char soft_off[CONFIG_CMD_MAX]; /* "": power_off */
+	char nmi[CONFIG_CMD_MAX]; /* "": a diagnostic interrupt is a power fault */
+	char status[CONFIG_CMD_MAX]; /* exit 0 on, 1 off, else unknown; "": none */
+	unsigned timeout_s; /* per command, 1..600 */
+	unsigned poll_interval_s; /* status polling, 1..3600 */
+};
 
 struct config_user {
 	char name[BMC_NAME_LEN + 1];
@@ -39,6 +58,8 @@ struct config {
 	struct config_user users[CONFIG_MAX_USERS];
 	size_t nusers;
 	struct sim_params host; /* `host:`; ncpus, nfans, npsus and seed are the daemon's */
+	enum config_host_type host_type;
+	struct config_host_exec host_exec; /* `host.exec`, checked when host_type is exec */
 	/* The sensor list: the built-in server, less `sensors.remove`, with `sensors.define`. */
 	struct bmc_sensor_conf sensors[CONFIG_MAX_SENSORS];
 	size_t nsensors;

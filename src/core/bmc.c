@@ -29,6 +29,7 @@ bmc_conf_defaults(struct bmc_conf *conf)
 	conf->pending_timeout_ms = 5000;
 	conf->min_password_len = 8;
 	conf->sel_capacity = BMC_SEL_CAPACITY_DEFAULT;
+	conf->initial_power_on = true;
 	conf->sel_when_full = BMC_SEL_STOP;
 	conf->device_id = 0x20;
 	conf->device_rev = 0x01;
@@ -183,6 +184,9 @@ bmc_new(const struct bmc_env *env, const struct bmc_conf *conf)
 	users_init(bmc);
 	params_defaults(bmc);
 	sel_init(&bmc->sel);
+	chassis_init(bmc);
+	watchdog_init(bmc);
+	boot_init(bmc);
 	if (bmc->conf.ipmi15_auth_types & AUTHTYPE_SUPPORTED_MASK)
 		bmc_logf(bmc, BMC_LOG_WARN,
 		    "IPMI 1.5 sessions are enabled (auth types%s%s%s): they are weaker than "
@@ -322,6 +326,7 @@ bmc_tick(struct bmc *bmc, const struct bmc_time *now, struct bmc_out *out)
 	bmc_out_reset(out);
 	session_expire(bmc, now->mono_ms);
 	params_tick(bmc, now->mono_ms);
+	chassis_tick(bmc, now, out);
 	sel_audit_flush(bmc, now, out);
 	return BMC_OK;
 }

@@ -72,6 +72,8 @@ struct bmc_conf {
 	uint8_t kg[20]; /* BMC key K_G; all zero = none */
 	uint8_t min_password_len; /* Set User Password and the CLI refuse shorter */
 
+	bool initial_power_on; /* the host's power before any was stored (restore policy "previous") */
+
 	/* SEL */
 	uint16_t sel_capacity; /* entries, 16..BMC_SEL_CAPACITY_MAX */
 	uint8_t sel_when_full; /* BMC_SEL_STOP or BMC_SEL_OVERWRITE */
@@ -115,6 +117,7 @@ enum bmc_fx_kind {
 	FX_SEL_DELETE, /* arg = record ID: a SEL entry was deleted */
 	FX_SEL_CLEAR, /* the SEL was cleared */
 	FX_SAVE_FRU, /* arg = FRU device ID: persist its image */
+	FX_POWER, /* arg = enum bmc_power_action (core/chassis.h): do it to the host after the reply */
 };
 
 struct bmc_fx {
@@ -231,6 +234,8 @@ enum bmc_param {
 	BMC_PARAM_SYSTEM_GUID, /* generated at first start unless configured */
 	BMC_PARAM_SEL_TIME_OFFSET, /* Set SEL Time minus the wall clock, seconds */
 	BMC_PARAM_SEL_UTC_OFFSET, /* Set SEL Time UTC Offset, minutes */
+	BMC_PARAM_CHASSIS, /* restore policy, last power state, POH minutes, cycle interval */
+	BMC_PARAM_BOOT_OPTIONS, /* the persistent System Boot Options (boot.c) */
 	BMC_PARAM_COUNT
 };
 

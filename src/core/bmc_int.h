@@ -8,8 +8,10 @@
 #include <stdarg.h>
 
 #include "core/bmc.h"
+#include "core/boot.h"
 #include "core/buf.h"
 #include "core/ipmi.h"
+#include "core/chassis.h"
 #include "core/fru.h"
 #include "core/sdr.h"
 
@@ -197,6 +199,55 @@ struct fru_dev {
 void fru_free_all(struct bmc *bmc);
 struct fru_dev *fru_by_id(struct bmc *bmc, uint8_t id);
 
+/* ---- chassis (chassis.c; IPMI layouts in cmd_chassis.c) ---- */
+
+struct chassis {
+	/* persisted as BMC_PARAM_CHASSIS: keep these first and together */
+	struct {
+		uint8_t restore_policy; /* RESTORE_* */
+		uint8_t last_power_on; /* for RESTORE_PREVIOUS */
+		uint8_t cycle_interval_s; /* Set Power Cycle Interval; 0 = the backend's default */
+		uint8_t pad;
+		uint32_t poh_minutes;
+	} saved;
+	bool power_on; /* as the host last reported */
+	bool power_fault;
+	uint8_t last_event; /* Get Chassis Status byte 3 */
+	uint8_t restart_cause; /* of the last power-on or reset */
+	uint8_t pending_cause; /* for the power-on the current request will bring */
+	uint64_t poh_ms; /* powered-on time not yet counted in poh_minutes */
+	uint64_t poh_last_ms; /* when the POH clock last advanced */
+	uint8_t identify; /* 0 off, 1 timed, 2 forced */
+	uint64_t identify_until_ms;
+};
+
+struct watchdog {
+	uint8_t use; /* byte 1: [7] don't log, [6] don't stop (Set), [2:0] timer use */
+	uint8_t action; /* byte 2: [6:4] pre-timeout interrupt, [2:0] timeout action */
+	uint8_t pretimeout_s;
+	uint8_t expired; /* timer use expiration flags (bit n = use n) */
+	uint16_t initial; /* 100 ms units */
+	bool running;
+	bool set_once; /* Reset before any Set answers 80h */
+	bool pretimeout_fired;
+	uint64_t deadline_ms; /* when it expires, while running */
+	uint64_t pretimeout_ms;
+};
+
+/* Ask the edge to do a power action to the host, recording why (RESTART_*) for the power-on it brings. */
+void chassis_request(struct bmc *bmc, uint8_t action, uint8_t cause, struct bmc_out *out);
+void chassis_tick(struct bmc *bmc, const struct bmc_time *now, struct bmc_out *out);
+void chassis_init(struct bmc *bmc);
+
+/* watchdog.c */
+void watchdog_init(struct bmc *bmc);
+void watchdog_tick(struct bmc *bmc, const struct bmc_time *now, struct bmc_out *out);
+/* The host restarted (power-on or reset): the timer runs on, as BIOS/POST timers span a reset. */
+void watchdog_host_reset(struct bmc *bmc, const struct bmc_time *now);
+
+/* boot.c: System Boot Options */
+void boot_init(struct bmc *bmc);
+
 /* ---- the instance ---- */
 
 struct bmc_stats {
@@ -222,6 +273,9 @@ struct bmc {
 	struct sel sel;
 	struct fru_dev frus[BMC_MAX_FRUS]; /* in ID order (fru.c) */
 	size_t nfrus;
+	struct chassis chassis;
+	struct watchdog wd;
+	struct boot_options boot; /* boot.c and cmd_boot.c; layout in boot.h */
 };
 
 void bmc_logf(struct bmc *bmc, enum bmc_log_level level, const char *fmt, ...)

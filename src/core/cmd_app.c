@@ -75,11 +75,12 @@ cmd_get_self_test_results(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 uint8_t
 cmd_get_acpi_power_state(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 {
-	(void)ctx;
+	bool on = ctx->bmc->chassis.power_on;
+
 	(void)rq;
-	/* S0/G0 working, D0: the simulated host runs until chassis control lands. */
-	wbuf_put_u8(rs, 0x00);
-	wbuf_put_u8(rs, 0x00);
+	/* S0/G0 working and D0 while the host has power; S5/G2 soft-off and D3 when not. */
+	wbuf_put_u8(rs, on ? 0x00 : 0x05);
+	wbuf_put_u8(rs, on ? 0x00 : 0x03);
 	return CC_OK;
 }
 

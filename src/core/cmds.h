@@ -2,6 +2,25 @@
 #ifndef GHOSTBMC_CMDS_H
 #define GHOSTBMC_CMDS_H
 
+/* cmd_chassis.c: power, identify, restore policy, restart cause, POH */
+cmd_handler_fn cmd_get_chassis_capabilities;
+cmd_handler_fn cmd_get_chassis_status;
+cmd_handler_fn cmd_chassis_control;
+cmd_handler_fn cmd_chassis_identify;
+cmd_handler_fn cmd_set_power_restore_policy;
+cmd_handler_fn cmd_get_system_restart_cause;
+cmd_handler_fn cmd_set_power_cycle_interval;
+cmd_handler_fn cmd_get_poh_counter;
+
+/* cmd_boot.c: System Boot Options */
+cmd_handler_fn cmd_set_system_boot_options;
+cmd_handler_fn cmd_get_system_boot_options;
+
+/* cmd_watchdog.c: the BMC watchdog timer */
+cmd_handler_fn cmd_reset_watchdog_timer;
+cmd_handler_fn cmd_set_watchdog_timer;
+cmd_handler_fn cmd_get_watchdog_timer;
+
 /* cmd_app.c: device and BMC basics, channels, sessions */
 cmd_handler_fn cmd_get_device_id;
 cmd_handler_fn cmd_cold_reset;

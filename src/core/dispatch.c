@@ -14,6 +14,16 @@
 
 /* Sorted by (netfn, cmd): dispatch_find() bisects, and a unit test checks the order. */
 static const struct cmd_desc cmd_table[] = {
+    {NETFN_CHASSIS, 0x00, U, 0, 0, cmd_get_chassis_capabilities},
+    {NETFN_CHASSIS, 0x01, U, 0, 0, cmd_get_chassis_status},
+    {NETFN_CHASSIS, 0x02, O, 1, 1, cmd_chassis_control},
+    {NETFN_CHASSIS, 0x04, O, 0, 2, cmd_chassis_identify},
+    {NETFN_CHASSIS, 0x06, O, 1, 1, cmd_set_power_restore_policy},
+    {NETFN_CHASSIS, 0x07, U, 0, 0, cmd_get_system_restart_cause},
+    {NETFN_CHASSIS, 0x08, O, 1, 18, cmd_set_system_boot_options},
+    {NETFN_CHASSIS, 0x09, O, 3, 3, cmd_get_system_boot_options},
+    {NETFN_CHASSIS, 0x0b, A, 1, 1, cmd_set_power_cycle_interval},
+    {NETFN_CHASSIS, 0x0f, U, 0, 0, cmd_get_poh_counter},
     {NETFN_SENSOR, 0x20, U, 0, 1, cmd_get_device_sdr_info},
     {NETFN_SENSOR, 0x21, U, 6, 6, cmd_get_sdr},
     {NETFN_SENSOR, 0x22, U, 0, 0, cmd_reserve_sdr_repo},
@@ -34,6 +44,9 @@ static const struct cmd_desc cmd_table[] = {
     {NETFN_APP, 0x04, U, 0, 0, cmd_get_self_test_results},
     {NETFN_APP, 0x07, U, 0, 0, cmd_get_acpi_power_state},
     {NETFN_APP, 0x08, U, 0, 0, cmd_get_device_guid},
+    {NETFN_APP, 0x22, O, 0, 0, cmd_reset_watchdog_timer},
+    {NETFN_APP, 0x24, O, 6, 6, cmd_set_watchdog_timer},
+    {NETFN_APP, 0x25, U, 0, 0, cmd_get_watchdog_timer},
     {NETFN_APP, 0x2e, A, 1, 1, cmd_set_bmc_global_enables},
     {NETFN_APP, 0x2f, U, 0, 0, cmd_get_bmc_global_enables},
     {NETFN_APP, 0x37, N, 0, 0, cmd_get_system_guid},

@@ -128,6 +128,8 @@ static const struct param_desc param_descs[BMC_PARAM_COUNT] = {
     [BMC_PARAM_SYSTEM_GUID] = P("bmc.system_guid", conf.system_guid),
     [BMC_PARAM_SEL_TIME_OFFSET] = P("sel.time_offset", sel.time_offset),
     [BMC_PARAM_SEL_UTC_OFFSET] = P("sel.utc_offset", sel.utc_offset),
+    [BMC_PARAM_CHASSIS] = P("chassis.saved", chassis.saved),
+    [BMC_PARAM_BOOT_OPTIONS] = P("chassis.boot_options", boot.saved),
 };
 #undef P
 

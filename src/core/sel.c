@@ -160,6 +160,8 @@ sel_add_event(struct bmc *bmc, const struct bmc_time *now, const struct sensor *
 		rec[13] = (uint8_t)(0x50 | (offset & 0x0f));
 	else if (s->sensor_type == STYPE_SESSION_AUDIT)
 		rec[13] = (uint8_t)(0xa0 | (offset & 0x0f)); /* bytes 2 and 3: sensor-specific extensions */
+	else if (s->sensor_type == STYPE_WATCHDOG2)
+		rec[13] = (uint8_t)(0xc0 | (offset & 0x0f)); /* byte 2: interrupt type and timer use */
 	else
 		rec[13] = (uint8_t)(offset & 0x0f);
 	rec[14] = data2;

@@ -254,7 +254,7 @@ states_for_type(uint8_t stype)
 	case STYPE_PHYSICAL_SECURITY:
 		return 0x0001; /* general chassis intrusion */
 	case STYPE_POWER_UNIT:
-		return 0x0011; /* power off/down, AC lost */
+		return 0x0071; /* power off/down, AC lost, soft power control failure, failure detected */
 	case STYPE_EVENT_LOGGING:
 		return 0x0024; /* log area reset/cleared, SEL almost full */
 	case STYPE_SYSTEM_EVENT:

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
+#include "core/chassis.h"
 #include "host/sim.h"
 
 #define FAN_MAX_RPM 16000.0
@@ -30,7 +33,14 @@
 
 struct sim_host {
 	struct sim_params p;
-	bool power;
+	bool power; /* the machine has power: every phase but OFF and CYCLE_WAIT */
+	enum sim_phase phase;
+	uint64_t phase_left_ms; /* until the phase ends by itself */
+	unsigned events;
+	uint8_t boot_device;
+	bool boot_efi;
+	char console[SIM_CONSOLE_MAX];
+	size_t con_start, con_len; /* ring */
 	double load; /* 0..1 */
 	double cpu_c[SIM_MAX_CPUS];
 	double dimm_c, exhaust_c;
@@ -83,6 +93,7 @@ sim_new(const struct sim_params *p)
 	s->p.nfans = clamp_count(p->nfans, SIM_MAX_FANS);
 	s->p.npsus = clamp_count(p->npsus, SIM_MAX_PSUS);
 	s->power = p->power_on;
+	s->phase = p->power_on ? SIM_RUNNING : SIM_OFF;
 	s->load = (p->load_pct > 100 ? 100 : p->load_pct) / 100.0;
 	s->rng = p->seed ? p->seed : 1;
 	/* Start near equilibrium so the first readings are already believable. */
@@ -103,10 +114,206 @@ sim_free(struct sim_host *s)
 	free(s);
 }
 
+/* ---- the machine's life ---- */
+
+static void
+console_put(struct sim_host *s, const char *text)
+{
+	size_t i;
+
+	for (i = 0; text[i] != '\0'; i++) {
+		size_t at = (s->con_start + s->con_len) % SIM_CONSOLE_MAX;
+		s->console[at] = text[i];
+		if (s->con_len < SIM_CONSOLE_MAX)
+			s->con_len++;
+		else
+			s->con_start = (s->con_start + 1) % SIM_CONSOLE_MAX;
+	}
+}
+
+size_t
+sim_console_read(const struct sim_host *s, char *out, size_t max)
+{
+	size_t i, n = s->con_len < max ? s->con_len : max;
+	size_t from = s->con_len - n; /* the newest n bytes */
+
+	for (i = 0; i < n; i++)
+		out[i] = s->console[(s->con_start + from + i) % SIM_CONSOLE_MAX];
+	return n;
+}
+
+static const char *const phase_names[] = {
+    "off", "post", "booting", "running", "shutting-down", "hung", "cycle-wait"};
+
+const char *
+sim_phase_name(enum sim_phase p)
+{
+	return (unsigned)p < sizeof(phase_names) / sizeof(phase_names[0]) ? phase_names[p] : "unknown";
+}
+
+enum sim_phase
+sim_phase(const struct sim_host *s)
+{
+	return s->phase;
+}
+
+static void
+enter(struct sim_host *s, enum sim_phase p, uint64_t ms)
+{
+	bool had = s->power;
+
+	s->phase = p;
+	s->phase_left_ms = ms;
+	s->power = p != SIM_OFF && p != SIM_CYCLE_WAIT;
+	if (s->power && !had)
+		s->events |= SIM_EV_POWER_ON;
+	if (!s->power && had)
+		s->events |= SIM_EV_POWER_OFF;
+	switch (p) {
+	case SIM_POST:
+		console_put(s, "\r\nghostbmc virtual firmware 1.0 - POST\r\nMemory test ... 65536 MB OK\r\n");
+		break;
+	case SIM_SHUTTING_DOWN:
+		console_put(
+		    s, "\r\nACPI power button pressed: shutting down\r\nReached target Power-Off.\r\n");
+		break;
+	case SIM_OFF:
+		console_put(s, "\r\n[power off]\r\n");
+		break;
+	default:
+		break;
+	}
+}
+
+static const char *
+boot_device_text(uint8_t dev)
+{
+	switch (dev) {
+	case 0x1:
+		return "network (PXE)";
+	case 0x5:
+	case 0x8:
+		return "CD/DVD";
+	case 0x6:
+		return "firmware setup";
+	case 0x4:
+		return "diagnostic partition";
+	case 0xf:
+		return "floppy";
+	default:
+		return "disk";
+	}
+}
+
+/* The phase ran its course: the next one. */
+static void
+phase_done(struct sim_host *s)
+{
+	char line[128];
+
+	switch (s->phase) {
+	case SIM_POST:
+		snprintf(line, sizeof(line), "Booting from %s (%s)\r\n", boot_device_text(s->boot_device),
+		    s->boot_efi ? "UEFI" : "legacy BIOS");
+		console_put(s, line);
+		s->events |= SIM_EV_BOOTED;
+		s->boot_device = 0;
+		s->boot_efi = false;
+		enter(s, SIM_BOOTING, SIM_BOOT_MS);
+		break;
+	case SIM_BOOTING:
+		console_put(
+		    s, "Linux version 6.1.0 (ghostbmc sim)\r\nWelcome to the simulated host!\r\nsim login: ");
+		enter(s, SIM_RUNNING, 0);
+		break;
+	case SIM_SHUTTING_DOWN:
+		enter(s, SIM_OFF, 0);
+		break;
+	case SIM_CYCLE_WAIT:
+		enter(s, SIM_POST, SIM_POST_MS);
+		break;
+	default:
+		break;
+	}
+}
+
+int
+sim_power_action(struct sim_host *s, unsigned action, unsigned cycle_s)
+{
+	switch (action) {
+	case POWER_ACTION_OFF:
+		enter(s, SIM_OFF, 0);
+		return 0;
+	case POWER_ACTION_ON:
+		if (!s->power)
+			enter(s, SIM_POST, SIM_POST_MS);
+		return 0;
+	case POWER_ACTION_CYCLE:
+		enter(s, SIM_CYCLE_WAIT, cycle_s ? cycle_s * 1000ull : SIM_CYCLE_MS);
+		return 0;
+	case POWER_ACTION_RESET:
+		if (!s->power)
+			return -1;
+		console_put(s, "\r\n[reset]\r\n");
+		s->events |= SIM_EV_RESET;
+		enter(s, SIM_POST, SIM_POST_MS);
+		return 0;
+	case POWER_ACTION_SOFT:
+		if (s->phase == SIM_RUNNING)
+			enter(s, SIM_SHUTTING_DOWN, SIM_SHUTDOWN_MS);
+		else if (s->power && s->phase != SIM_SHUTTING_DOWN)
+			enter(s, SIM_OFF, 0); /* no OS to ask: ACPI firmware turns it off */
+		return s->power || s->phase == SIM_OFF ? 0 : -1;
+	case POWER_ACTION_DIAG:
+		if (s->phase != SIM_RUNNING)
+			return -1;
+		console_put(s,
+		    "\r\nUhhuh. NMI received for unknown reason 3d on CPU 0.\r\n"
+		    "Kernel panic - not syncing: NMI: Not continuing\r\n");
+		enter(s, SIM_HUNG, 0);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+void
+sim_set_boot_hint(struct sim_host *s, uint8_t device, bool efi)
+{
+	s->boot_device = device;
+	s->boot_efi = efi;
+}
+
+unsigned
+sim_take_events(struct sim_host *s)
+{
+	unsigned e = s->events;
+
+	s->events = 0;
+	return e;
+}
+
+bool
+sim_os_alive(const struct sim_host *s)
+{
+	return s->phase == SIM_RUNNING;
+}
+
+int
+sim_hang(struct sim_host *s)
+{
+	if (s->phase != SIM_RUNNING)
+		return -1;
+	console_put(s, "\r\nINFO: task kworker/0:1 blocked for more than 120 seconds.\r\n");
+	enter(s, SIM_HUNG, 0);
+	return 0;
+}
+
 void
 sim_set_power(struct sim_host *s, bool on)
 {
-	s->power = on;
+	/* A hand on the power button: on goes through POST, off is immediate. */
+	(void)sim_power_action(s, on ? POWER_ACTION_ON : POWER_ACTION_OFF, 0);
 }
 
 bool
@@ -220,8 +427,18 @@ void
 sim_step(struct sim_host *s, uint64_t dt_ms)
 {
 	double dt = (double)dt_ms, flow, duty, r_th;
+	uint64_t left;
 	unsigned i;
 
+	/* The machine's phase first: it decides what has power. */
+	left = dt_ms;
+	while (left > 0 && s->phase_left_ms > 0) {
+		uint64_t step = left < s->phase_left_ms ? left : s->phase_left_ms;
+		s->phase_left_ms -= step;
+		left -= step;
+		if (s->phase_left_ms == 0)
+			phase_done(s);
+	}
 	duty = fan_duty(s);
 	for (i = 0; i < s->p.nfans; i++) {
 		if (s->fan_failed[i] || !s->power)

@@ -45,6 +45,41 @@ void sim_intrusion(struct sim_host *s, bool open);
 /* Clear every fault. */
 void sim_clear_faults(struct sim_host *s);
 
+/* ---- the machine's life: power, firmware, OS ---- */
+
+enum sim_phase { SIM_OFF, SIM_POST, SIM_BOOTING, SIM_RUNNING, SIM_SHUTTING_DOWN, SIM_HUNG, SIM_CYCLE_WAIT };
+
+/* Events since the last sim_take_events(), for the edge to report to the core. */
+#define SIM_EV_POWER_ON 0x01 /* power came on (a cycle's second half too) */
+#define SIM_EV_POWER_OFF 0x02
+#define SIM_EV_RESET 0x04 /* a running host restarted without losing power */
+#define SIM_EV_BOOTED 0x08 /* the firmware took the boot device hint */
+
+#define SIM_POST_MS 2000
+#define SIM_BOOT_MS 3000
+#define SIM_SHUTDOWN_MS 3000
+#define SIM_CYCLE_MS 2000 /* off time of a power cycle when none is configured */
+
+/*
+ * Do a power action (enum bmc_power_action) now; cycle_s is the off time of
+ * a cycle (0 = the default).  -1 when the action makes no sense in this
+ * state (the core already checks).
+ */
+int sim_power_action(struct sim_host *s, unsigned action, unsigned cycle_s);
+/* The boot device the firmware will use next (BOOTDEV_*, EFI or not); 0 = the disk as usual. */
+void sim_set_boot_hint(struct sim_host *s, uint8_t device, bool efi);
+unsigned sim_take_events(struct sim_host *s);
+enum sim_phase sim_phase(const struct sim_host *s);
+const char *sim_phase_name(enum sim_phase p);
+/* The OS runs and its watchdog daemon kicks the BMC's timer. */
+bool sim_os_alive(const struct sim_host *s);
+/* Stop the OS dead (watchdog daemon included) until the next reset or power-off. */
+int sim_hang(struct sim_host *s);
+
+/* The serial console: text the machine printed, oldest first (a bounded ring). */
+#define SIM_CONSOLE_MAX 8192
+size_t sim_console_read(const struct sim_host *s, char *out, size_t max);
+
 /* Advance the model by dt_ms. */
 void sim_step(struct sim_host *s, uint64_t dt_ms);
 

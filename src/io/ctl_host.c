@@ -14,9 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/chassis.h"
 #include "core/sensor.h"
 #include "io/ctl_int.h"
 #include "io/host.h"
+#include "io/hostif.h"
 #include "io/lan.h"
 #include "io/log.h"
 
@@ -197,21 +199,66 @@ sensor_release(struct ctl_conn *c, struct instance *inst, const char *name)
 	return 0;
 }
 
+/* The operator at the machine: the power button, through the chassis like any other request. */
 static int
-host_power(struct ctl_conn *c, struct instance *inst, const char *what)
+ctl_host_power(struct ctl_conn *c, struct instance *inst, const char *what)
 {
-	bool on;
+	static const struct {
+		const char *word;
+		uint8_t action, cause;
+	} acts[] = {
+	    {"on", POWER_ACTION_ON, RESTART_POWER_BUTTON},
+	    {"off", POWER_ACTION_OFF, RESTART_UNKNOWN},
+	    {"cycle", POWER_ACTION_CYCLE, RESTART_POWER_BUTTON},
+	    {"reset", POWER_ACTION_RESET, RESTART_RESET_BUTTON},
+	    {"soft", POWER_ACTION_SOFT, RESTART_UNKNOWN},
+	    {"nmi", POWER_ACTION_DIAG, RESTART_UNKNOWN},
+	};
+	size_t i;
 
-	if (strcmp(what, "on") == 0)
-		on = true;
-	else if (strcmp(what, "off") == 0)
-		on = false;
-	else
-		return ctl_reply_error(c, "host power: \"%s\" is neither on nor off", what);
-	sim_set_power(inst->sim, on);
-	host_sample(inst);
-	ctl_reply(c, "host power %s\n", on ? "on" : "off");
-	log_info("%s: host power %s (operator)", inst->name, on ? "on" : "off");
+	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+		if (strcmp(what, acts[i].word) == 0)
+			break;
+	if (i == sizeof(acts) / sizeof(acts[0]))
+		return ctl_reply_error(
+		    c, "host power: \"%s\" is not on, off, cycle, reset, soft or nmi", what);
+	bmc_out_reset(&inst->out);
+	bmc_chassis_request(inst->bmc, acts[i].action, acts[i].cause, &inst->out);
+	if (instance_commit(inst, inst->out.fx, inst->out.nfx) == -1)
+		return ctl_reply_error(c, "host power: not saved");
+	instance_after(inst, &inst->out);
+	ctl_reply(c, "host power %s\n", what);
+	log_info("%s: host power %s (operator)", inst->name, what);
+	return 0;
+}
+
+static int
+host_hang(struct ctl_conn *c, struct instance *inst)
+{
+	struct bmc_chassis_info ci;
+	struct bmc_time now;
+
+	/* The OS's last act: its watchdog daemon's last kick, just before it stopped. */
+	instance_now(inst, &now);
+	bmc_chassis_info(inst->bmc, &now, &ci);
+	if (ci.watchdog_running && sim_os_alive(inst->sim))
+		(void)bmc_watchdog_kick(inst->bmc, &now);
+	if (sim_hang(inst->sim) == -1)
+		return ctl_reply_error(
+		    c, "host hang: the host's OS is not running (%s)", sim_phase_name(sim_phase(inst->sim)));
+	ctl_reply(c, "host OS hung: its watchdog daemon has stopped\n");
+	log_info("%s: host OS hung (operator)", inst->name);
+	return 0;
+}
+
+static int
+host_console(struct ctl_conn *c, struct instance *inst)
+{
+	char buf[SIM_CONSOLE_MAX + 1];
+	size_t n = sim_console_read(inst->sim, buf, SIM_CONSOLE_MAX);
+
+	buf[n] = '\0';
+	ctl_reply(c, "%s\n", buf);
 	return 0;
 }
 
@@ -235,8 +282,18 @@ host_load(struct ctl_conn *c, struct instance *inst, const char *text)
 static int
 host_status(struct ctl_conn *c, struct instance *inst)
 {
-	ctl_reply(c, "backend: sim\n");
-	ctl_reply(c, "power: %s\n", sim_power(inst->sim) ? "on" : "off");
+	struct bmc_chassis_info ci;
+	struct bmc_time now;
+
+	instance_now(inst, &now);
+	bmc_chassis_info(inst->bmc, &now, &ci);
+	ctl_reply(c, "backend: %s\n", inst->backend->name);
+	ctl_reply(c, "power: %s\n", ci.power_on ? "on" : "off");
+	ctl_reply(c, "state: %s\n",
+	    inst->backend == &host_backend_sim ? sim_phase_name(sim_phase(inst->sim)) : "-");
+	ctl_reply(c, "power fault: %s\n", ci.power_fault ? "yes" : "no");
+	ctl_reply(c, "restart cause: %u\n", ci.restart_cause);
+	ctl_reply(c, "watchdog: %s\n", ci.watchdog_running ? "running" : "stopped");
 	ctl_reply(c, "load: %u%%\n", sim_load(inst->sim));
 	return 0;
 }
@@ -401,11 +458,15 @@ ctl_host_dispatch(struct ctl_conn *c, struct instance *inst, int argc, char **ar
 			return sensor_release(c, inst, argv[2]);
 	} else if (strcmp(argv[0], "host") == 0) {
 		if (strcmp(argv[1], "power") == 0 && argc == 3)
-			return host_power(c, inst, argv[2]);
+			return ctl_host_power(c, inst, argv[2]);
 		if (strcmp(argv[1], "load") == 0 && argc == 3)
 			return host_load(c, inst, argv[2]);
 		if (strcmp(argv[1], "status") == 0 && argc == 2)
 			return host_status(c, inst);
+		if (strcmp(argv[1], "hang") == 0 && argc == 2)
+			return host_hang(c, inst);
+		if (strcmp(argv[1], "console") == 0 && argc == 2)
+			return host_console(c, inst);
 	} else if (strcmp(argv[0], "fault") == 0) {
 		return fault(c, inst, argc, argv);
 	} else if (strcmp(argv[0], "sdr") == 0) {

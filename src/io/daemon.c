@@ -30,6 +30,7 @@
 #include "io/ctl.h"
 #include "io/daemon.h"
 #include "io/host.h"
+#include "io/hostif.h"
 #include "io/lan.h"
 #include "io/log.h"
 #include "store/store.h"
@@ -610,6 +611,7 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 		cfg->nlisten = 1;
 	}
 	cfg->bmc.lan_addr = cfg->listen[0];
+	cfg->bmc.initial_power_on = cfg->host.power_on;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		fatal("calloc");
@@ -648,6 +650,8 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 		fatalx("%s", err);
 	/* Each instance's noise differs, and stays the same across restarts. */
 	memcpy(&cfg->host.seed, bmc_get_conf(inst->bmc)->system_guid, sizeof(cfg->host.seed));
+	if (cfg->host_type == CONFIG_HOST_EXEC)
+		inst->backend = &host_backend_exec;
 	if (host_start(inst, &cfg->host, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if ((d->ctl = ctl_open(inst, d->sock_path, err, sizeof(err))) == NULL)

@@ -12,9 +12,11 @@
 
 #include <uv.h>
 
+#include "core/chassis.h"
 #include "core/fru.h"
 #include "core/sensor.h"
 #include "io/host.h"
+#include "io/hostif.h"
 #include "io/lan.h"
 #include "io/log.h"
 #include "store/store.h"
@@ -50,9 +52,141 @@ count_parts(const struct bmc *bmc, struct sim_params *p)
 	}
 }
 
+/* ---- reports to the core ---- */
+
+static void
+report(struct instance *inst, void (*fn)(struct instance *, const struct bmc_time *, void *), void *arg)
+{
+	struct bmc_time now;
+
+	instance_now(inst, &now);
+	bmc_out_reset(&inst->out);
+	fn(inst, &now, arg);
+	if (inst->out.nfx > 0)
+		(void)instance_commit(inst, inst->out.fx, inst->out.nfx);
+}
+
+struct power_report {
+	bool on;
+	uint8_t cause;
+};
+
+static void
+do_power(struct instance *inst, const struct bmc_time *now, void *arg)
+{
+	const struct power_report *r = arg;
+	bmc_host_power_changed(inst->bmc, now, r->on, r->cause, &inst->out);
+}
+
+void
+host_report_power(struct instance *inst, bool on, uint8_t cause)
+{
+	struct power_report r = {on, cause};
+
+	/* The sensor model follows the real host's power. */
+	if (inst->backend != &host_backend_sim && sim_power(inst->sim) != on)
+		sim_set_power(inst->sim, on);
+	report(inst, do_power, &r);
+}
+
+void
+host_report_reset(struct instance *inst, uint8_t cause)
+{
+	host_report_power(inst, true, cause);
+}
+
+static void
+do_booted(struct instance *inst, const struct bmc_time *now, void *arg)
+{
+	(void)arg;
+	bmc_host_booted(inst->bmc, now, &inst->out);
+}
+
+void
+host_report_booted(struct instance *inst)
+{
+	report(inst, do_booted, NULL);
+}
+
+static void
+do_fault(struct instance *inst, const struct bmc_time *now, void *arg)
+{
+	(void)arg;
+	bmc_host_power_fault(inst->bmc, now, &inst->out);
+}
+
+void
+host_report_fault(struct instance *inst, const char *what)
+{
+	log_warnx("%s: power control fault: %s", inst->name, what);
+	report(inst, do_fault, NULL);
+}
+
+void
+host_power(struct instance *inst, unsigned action)
+{
+	struct bmc_boot_hint hint;
+	struct bmc_chassis_info ci;
+	struct bmc_time now;
+
+	instance_now(inst, &now);
+	bmc_boot_hint(inst->bmc, &hint);
+	bmc_chassis_info(inst->bmc, &now, &ci);
+	inst->backend->power(inst, action, &hint, ci.cycle_interval_s);
+}
+
+/* ---- the simulated server as a backend ---- */
+
+/* What the sim did since the last look, told to the core. */
+static void
+sim_report_events(struct instance *inst)
+{
+	unsigned ev = sim_take_events(inst->sim);
+
+	if (ev & SIM_EV_POWER_OFF)
+		host_report_power(inst, false, 0);
+	if (ev & SIM_EV_POWER_ON)
+		host_report_power(inst, true, 0);
+	else if (ev & SIM_EV_RESET)
+		host_report_reset(inst, 0);
+	if (ev & SIM_EV_BOOTED)
+		host_report_booted(inst);
+}
+
+static int
+sim_backend_start(struct instance *inst, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	(void)sim_take_events(inst->sim);
+	host_report_power(inst, sim_power(inst->sim), inst->start_cause);
+	return 0;
+}
+
+static void
+sim_backend_power(struct instance *inst, unsigned action, const struct bmc_boot_hint *hint, unsigned cycle_s)
+{
+	if (hint->valid)
+		sim_set_boot_hint(inst->sim, hint->device, hint->efi);
+	if (sim_power_action(inst->sim, action, cycle_s) == -1)
+		host_report_fault(inst, "the simulated host cannot do that now");
+	host_sample(inst);
+}
+
+static void
+sim_backend_close(struct instance *inst)
+{
+	(void)inst;
+}
+
+const struct host_backend host_backend_sim = {"sim", sim_backend_start, sim_backend_power, sim_backend_close};
+
+/* ---- sampling ---- */
+
 void
 host_sample(struct instance *inst)
 {
+	struct bmc_chassis_info ci;
 	struct bmc_time now;
 	size_t i, n = bmc_sensor_count(inst->bmc);
 
@@ -60,6 +194,14 @@ host_sample(struct instance *inst)
 	if (now.mono_ms > inst->sample_last_ms)
 		sim_step(inst->sim, now.mono_ms - inst->sample_last_ms);
 	inst->sample_last_ms = now.mono_ms;
+	if (inst->backend == &host_backend_sim)
+		sim_report_events(inst);
+	else
+		(void)sim_take_events(inst->sim); /* the real host reports for itself */
+	/* The OS's watchdog daemon pets a running timer while the OS is healthy. */
+	bmc_chassis_info(inst->bmc, &now, &ci);
+	if (inst->backend == &host_backend_sim && ci.watchdog_running && sim_os_alive(inst->sim))
+		(void)bmc_watchdog_kick(inst->bmc, &now);
 	/* All the events of one sample are one durable write. */
 	if (store_begin(inst->store) == -1)
 		log_warnx("%s: cannot begin a transaction: %s", inst->name, store_errmsg(inst->store));
@@ -90,14 +232,22 @@ int
 host_start(struct instance *inst, const struct sim_params *params, char *err, size_t errlen)
 {
 	struct sim_params p = *params;
+	uint8_t cause = RESTART_UNKNOWN;
 	int r;
 
 	count_parts(inst->bmc, &p);
+	/* The restore policy decides whether the machine has power when the BMC comes up. */
+	p.power_on = bmc_restore_action(inst->bmc, &cause) == POWER_ACTION_ON;
+	inst->start_cause = cause;
 	if ((inst->sim = sim_new(&p)) == NULL) {
 		snprintf(err, errlen, "%s: cannot create the simulated host", inst->name);
 		return -1;
 	}
+	if (inst->backend == NULL)
+		inst->backend = &host_backend_sim;
 	inst->sample_last_ms = uv_now(inst->loop);
+	if (inst->backend->start(inst, err, errlen) == -1)
+		return -1;
 	host_sample(inst);
 	inst->sample.data = inst;
 	if ((r = uv_timer_init(inst->loop, &inst->sample)) < 0) {
@@ -109,14 +259,16 @@ host_start(struct instance *inst, const struct sim_params *params, char *err, si
 		snprintf(err, errlen, "%s: timer: %s", inst->name, uv_strerror(r));
 		return -1;
 	}
-	log_debug("%s: simulated host: %u CPUs, %u fans, %u PSUs, power %s", inst->name, p.ncpus, p.nfans,
-	    p.npsus, p.power_on ? "on" : "off");
+	log_debug("%s: host backend %s; simulated parts: %u CPUs, %u fans, %u PSUs", inst->name,
+	    inst->backend->name, p.ncpus, p.nfans, p.npsus);
 	return 0;
 }
 
 void
 host_close(struct instance *inst)
 {
+	if (inst->backend != NULL)
+		inst->backend->close(inst);
 	if (inst->sample_running) {
 		(void)uv_timer_stop(&inst->sample);
 		uv_close((uv_handle_t *)&inst->sample, NULL);

@@ -18,6 +18,7 @@
 #include "config/config.h"
 #include "core/bmc.h"
 #include "core/ipmi.h"
+#include "io/hostif.h"
 #include "io/lan.h"
 #include "io/log.h"
 #include "store/store.h"
@@ -357,20 +358,30 @@ lan_send(struct lan_listener *l, const struct bmc_addr *dst, const uint8_t *p, s
 	}
 }
 
-/* What must follow a committed reply: a Cold/Warm Reset drops every session. */
+/* What must follow a committed reply: power actions, a Cold/Warm Reset dropping every session. */
 static void
 after_reply(struct instance *inst, const struct bmc_out *out)
 {
-	size_t i;
+	struct bmc_fx fx[BMC_FX_MAX];
+	size_t i, n = out->nfx;
 
-	for (i = 0; i < out->nfx; i++) {
-		if (out->fx[i].kind != FX_RESET_BMC)
-			continue;
-		log_info("%s: %s reset requested: all sessions closed", inst->name,
-		    out->fx[i].arg ? "warm" : "cold");
-		bmc_reset_sessions(inst->bmc);
-		break;
+	/* Power actions run the core again (and reuse inst->out): work from a copy. */
+	memcpy(fx, out->fx, n * sizeof(fx[0]));
+	for (i = 0; i < n; i++) {
+		if (fx[i].kind == FX_POWER) {
+			host_power(inst, fx[i].arg);
+		} else if (fx[i].kind == FX_RESET_BMC) {
+			log_info("%s: %s reset requested: all sessions closed", inst->name,
+			    fx[i].arg ? "warm" : "cold");
+			bmc_reset_sessions(inst->bmc);
+		}
 	}
+}
+
+void
+instance_after(struct instance *inst, const struct bmc_out *out)
+{
+	after_reply(inst, out);
 }
 
 static void

@@ -19,6 +19,7 @@
 struct store;
 struct sim_host;
 struct pending_reply;
+struct host_backend;
 
 #define LAN_BATCH_MAX 64 /* replies one grouped commit holds */
 struct lan_listener;
@@ -48,7 +49,10 @@ struct instance {
 	const struct config *cfg; /* the daemon's, for the sensor list */
 	char sdr_import_path[CONFIG_PATH_MAX + 32]; /* STATE_DIR/sdr-import.bin */
 
-	/* The governed host (host.c): today always the simulated server. */
+	/* The governed host (host.c, hostif.h) and the simulation that models its sensors. */
+	const struct host_backend *backend;
+	void *backend_state; /* the backend's own */
+	uint8_t start_cause; /* RESTART_* of a power-on at start (restore policy) */
 	struct sim_host *sim;
 	uv_timer_t sample;
 	bool sample_running;
@@ -63,6 +67,9 @@ struct instance {
 
 	struct bmc_out out; /* scratch for one call; the loop is not re-entrant */
 };
+
+/* What follows a committed call's reply (power actions, BMC resets): for callers outside lan.c. */
+void instance_after(struct instance *inst, const struct bmc_out *out);
 
 /* The clocks the core is given. */
 void instance_now(const struct instance *inst, struct bmc_time *now);

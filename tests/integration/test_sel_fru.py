@@ -246,7 +246,8 @@ def test_burst_of_adds_is_grouped(make_daemon, tmp_path):
     """Adds that arrive together share commits, and each is acknowledged only once durable."""
     d = make_daemon(config="sel:\n  capacity: 2048\n")
     c0, w0 = store_counts(d)
-    procs, per, clients = [], 40, 8
+    # Four clients: more half-open sessions from one address than that are evicted (max_pending_per_source).
+    procs, per, clients = [], 80, 4
     for k in range(clients):
         lines, _ = add_lines(per, k * per)
         f = tmp_path / f"burst-{k}.txt"

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "core/chassis.h"
 
 #define CMD(h, priv, cmd, ...)                                                                               \
 	h_cmd(h, priv, NETFN_APP, cmd, (const uint8_t[]){__VA_ARGS__},                                       \
@@ -62,6 +63,11 @@ test_basics(void **state)
 	(void)state;
 	assert_int_equal(h_cmd(h, PRIV_USER, NETFN_APP, 0x04, NULL, 0, rsp, sizeof(rsp)), 3);
 	assert_int_equal(rsp[1], 0x55);
+	/* No host has reported power yet: S5/G2 soft-off, D3; once on: S0/G0, D0. */
+	assert_int_equal(h_cmd(h, PRIV_USER, NETFN_APP, 0x07, NULL, 0, rsp, sizeof(rsp)), 3);
+	assert_int_equal(rsp[1], 0x05);
+	assert_int_equal(rsp[2], 0x03);
+	bmc_host_power_changed(h->bmc, &h->now, true, 0, &h->out);
 	assert_int_equal(h_cmd(h, PRIV_USER, NETFN_APP, 0x07, NULL, 0, rsp, sizeof(rsp)), 3);
 	assert_int_equal(rsp[1] | rsp[2], 0);
 	CMD(h, PRIV_ADMIN, 0x2e, 0x0c);
