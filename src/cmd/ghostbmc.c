@@ -54,7 +54,7 @@ static const char usage_main[] =
     "  host load PERCENT               set the host's load, 0 to 100\n"
     "  host status                     the host's power, state, load, watchdog\n"
     "  host hang                       stop the simulated OS dead (its watchdog daemon too)\n"
-    "  host console                    what the simulated host printed on its console\n"
+    "  host console, console log       the host's console log (what it printed, newest last)\n"
     "  fault fan-fail NAME|NUM         stop a fan\n"
     "  fault psu-fail NAME|NUM         fail the power supply behind a sensor\n"
     "  fault intrusion                 open the chassis\n"
@@ -444,6 +444,7 @@ static const struct command commands[] = {
     {"host", "status", "usage: ghostbmc host status\n", 0, 0, NULL},
     {"host", "hang", "usage: ghostbmc host hang\n", 0, 0, NULL},
     {"host", "console", "usage: ghostbmc host console\n", 0, 0, NULL},
+    {"console", "log", "usage: ghostbmc console log\n", 0, 0, NULL},
     {"fault", "fan-fail", "usage: ghostbmc fault fan-fail NAME|NUM\n", 1, 1, NULL},
     {"fault", "psu-fail", "usage: ghostbmc fault psu-fail NAME|NUM\n", 1, 1, NULL},
     {"fault", "intrusion", "usage: ghostbmc fault intrusion\n", 0, 0, NULL},

@@ -324,6 +324,8 @@ int
 bmc_tick(struct bmc *bmc, const struct bmc_time *now, struct bmc_out *out)
 {
 	bmc_out_reset(out);
+	/* Before the sessions expire: an idle SOL owner gets its "SOL deactivating" packet first. */
+	sol_tick(bmc, now, out);
 	session_expire(bmc, now->mono_ms);
 	params_tick(bmc, now->mono_ms);
 	chassis_tick(bmc, now, out);

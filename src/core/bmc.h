@@ -125,9 +125,18 @@ struct bmc_fx {
 	uint32_t arg;
 };
 
+#define BMC_CONSOLE_IN_MAX 256 /* characters typed into one SOL packet */
+
 struct bmc_out {
 	uint8_t reply[BMC_DGRAM_MAX];
 	size_t reply_len; /* 0: send nothing */
+	/* Where the reply goes when it answers no datagram (a SOL packet from a tick or console output). */
+	struct bmc_addr reply_dst;
+	bool reply_dst_set;
+	/* Characters for the host's console (SOL input), and a break to send it. */
+	uint8_t console_in[BMC_CONSOLE_IN_MAX];
+	size_t console_in_len;
+	bool console_break;
 	uint8_t reply_fail[BMC_DGRAM_MAX];
 	size_t reply_fail_len;
 	struct bmc_fx fx[BMC_FX_MAX];
@@ -140,6 +149,9 @@ bmc_out_reset(struct bmc_out *out)
 	out->reply_len = 0;
 	out->reply_fail_len = 0;
 	out->nfx = 0;
+	out->reply_dst_set = false;
+	out->console_in_len = 0;
+	out->console_break = false;
 }
 
 /* Negative error codes for our own failures (a peer's garbage is a silent drop). */
@@ -167,6 +179,16 @@ int bmc_handle_datagram(struct bmc *bmc, const struct bmc_time *now, const struc
 /* Timeouts; call at least every BMC_TICK_MS. */
 #define BMC_TICK_MS 250
 int bmc_tick(struct bmc *bmc, const struct bmc_time *now, struct bmc_out *out);
+
+/*
+ * Serial over LAN helpers beside core/sol.h.  bmc_sol_room(): how many bytes
+ * bmc_console_output() would queue now (0 while no SOL payload is active);
+ * offer no more and keep the rest to lose nothing.  bmc_sol_deadline(): the
+ * monotonic time at which SOL next wants bmc_tick() (a retransmission or the
+ * end of a character accumulate interval), 0 when it waits for nothing.
+ */
+size_t bmc_sol_room(const struct bmc *bmc);
+uint64_t bmc_sol_deadline(const struct bmc *bmc);
 
 /* Drop every session (Cold/Warm Reset, shutdown); keeps users and parameters. */
 void bmc_reset_sessions(struct bmc *bmc);
@@ -236,6 +258,8 @@ enum bmc_param {
 	BMC_PARAM_SEL_UTC_OFFSET, /* Set SEL Time UTC Offset, minutes */
 	BMC_PARAM_CHASSIS, /* restore policy, last power state, POH minutes, cycle interval */
 	BMC_PARAM_BOOT_OPTIONS, /* the persistent System Boot Options (boot.c) */
+	BMC_PARAM_SOL, /* SOL configuration parameters 1-5 (sol.c) */
+	BMC_PARAM_SOL_PAYLOAD_ACCESS, /* per user: may activate SOL (Set User Payload Access) */
 	BMC_PARAM_COUNT
 };
 

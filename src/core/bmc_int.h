@@ -14,6 +14,7 @@
 #include "core/chassis.h"
 #include "core/fru.h"
 #include "core/sdr.h"
+#include "core/sol.h"
 
 #define BMC_MAX_SESSIONS 63 /* session handles are 6 bits */
 #define BMC_MAX_PENDING 64
@@ -145,11 +146,31 @@ struct channel_access {
 	uint8_t v_priv;
 };
 
+/* SOL configuration parameters (IPMI 2.0 26.3; layouts in cmd_sol.c). */
+struct sol_params {
+	/* persisted as BMC_PARAM_SOL: bytes only, keep together */
+	struct {
+		uint8_t enable; /* param 1: [0] SOL enabled */
+		uint8_t auth; /* param 2: [7] force encryption, [6] force authentication, [3:0] privilege */
+		uint8_t accumulate; /* param 3 byte 1: character accumulate interval, 5 ms units, 1-based */
+		uint8_t threshold; /* param 3 byte 2: character send threshold */
+		uint8_t retry_count; /* param 4 byte 1 [2:0] */
+		uint8_t retry_interval; /* param 4 byte 2: 10 ms units (0: back to back) */
+		uint8_t nv_bit_rate; /* param 5 */
+	} saved;
+	uint8_t v_bit_rate; /* param 6: volatile, back to param 5 at start */
+	uint8_t set_in_progress; /* param 0: volatile */
+	uint64_t set_in_progress_ms;
+	/* persisted as BMC_PARAM_SOL_PAYLOAD_ACCESS: bit n (byte n / 8) = user n may NOT activate SOL */
+	uint8_t payload_denied[(BMC_MAX_USERS + 8) / 8];
+};
+
 struct bmc_params {
 	struct lan_params lan;
 	struct channel_access chan;
 	uint8_t global_enables; /* Get BMC Global Enables */
 	uint8_t kg[20];
+	struct sol_params sol;
 };
 
 void params_defaults(struct bmc *bmc);
@@ -211,10 +232,12 @@ struct chassis {
 		uint32_t poh_minutes;
 	} saved;
 	bool power_on; /* as the host last reported */
+	bool known; /* the host has reported at least once */
 	bool power_fault;
 	uint8_t last_event; /* Get Chassis Status byte 3 */
 	uint8_t restart_cause; /* of the last power-on or reset */
 	uint8_t pending_cause; /* for the power-on the current request will bring */
+	uint8_t pending_action; /* the request it belongs to (a cycle's off half keeps it) */
 	uint64_t poh_ms; /* powered-on time not yet counted in poh_minutes */
 	uint64_t poh_last_ms; /* when the POH clock last advanced */
 	uint8_t identify; /* 0 off, 1 timed, 2 forced */
@@ -248,6 +271,54 @@ void watchdog_host_reset(struct bmc *bmc, const struct bmc_time *now);
 /* boot.c: System Boot Options */
 void boot_init(struct bmc *bmc);
 
+/* ---- Serial over LAN (sol.c; IPMI layouts in cmd_payload.c, cmd_sol.c) ---- */
+
+#define SOL_CHARS_MAX 252 /* characters in one SOL packet, either way */
+#define SOL_HDR_LEN 4
+#define SOL_PAYLOAD_MAX (SOL_HDR_LEN + SOL_CHARS_MAX) /* Activate Payload's in/outbound payload size */
+#define SOL_INSTANCE 1 /* the one SOL instance */
+
+struct sol {
+	bool active;
+	uint32_t sid; /* BMC session ID of the session that activated it */
+	uint8_t aux; /* Activate Payload auxiliary byte 1 */
+	/* console bytes for the client, oldest first; the first tx_len are in the packet in flight */
+	uint8_t buf[BMC_SOL_BUFFER];
+	size_t head, len;
+	uint64_t first_ms; /* when the oldest byte not yet sent was queued */
+	uint8_t next_seq; /* 1..15 */
+	uint8_t tx_seq; /* the packet in flight (0: none) */
+	uint8_t tx_status; /* its status byte */
+	size_t tx_len;
+	uint64_t tx_ms; /* when it was last sent */
+	unsigned tx_tries; /* sends of it so far */
+	bool overrun; /* bytes were dropped since the last data packet */
+	bool paused; /* the console NACKed: hold data until it clears the NACK */
+	uint8_t rx_seq, rx_accepted; /* the console's last packet, to ACK a retransmission again */
+	uint32_t farewell_sid; /* owes a "SOL deactivating" packet to this session (0: none) */
+	struct bmc_sol_stats stats;
+};
+
+/* Seal a payload for the wire as session s negotiated (rmcpplus.c). Returns the datagram length or 0. */
+size_t rmcpp_seal(struct bmc *bmc, struct session *s, uint8_t ptype, const uint8_t *plain, size_t plen,
+    uint8_t *out, size_t cap);
+/* Activate the SOL payload for session s (the checks are the caller's). */
+void sol_activate(struct bmc *bmc, struct session *s, uint8_t aux);
+/* Deactivate it; farewell: the owner is still there and is owed a "SOL deactivating" packet. */
+void sol_deactivate(struct bmc *bmc, const char *why, bool farewell);
+/* Session s is going away: its payload goes with it. */
+void sol_session_closed(struct bmc *bmc, const struct session *s);
+/* A SOL packet (decrypted payload) arrived in session s. */
+void sol_handle(struct bmc *bmc, const struct bmc_time *now, struct session *s, const uint8_t *p, size_t n,
+    struct bmc_out *out);
+/* Retransmissions, the accumulate interval, an idle owner, a farewell owed. */
+void sol_tick(struct bmc *bmc, const struct bmc_time *now, struct bmc_out *out);
+/* May user id activate SOL (Set User Payload Access)? */
+bool sol_user_allowed(const struct bmc *bmc, uint8_t id);
+/* Param defaults, and the values a stored blob may hold. */
+void sol_params_defaults(struct sol_params *p);
+void sol_params_sanitize(struct sol_params *p);
+
 /* ---- the instance ---- */
 
 struct bmc_stats {
@@ -276,6 +347,7 @@ struct bmc {
 	struct chassis chassis;
 	struct watchdog wd;
 	struct boot_options boot; /* boot.c and cmd_boot.c; layout in boot.h */
+	struct sol sol; /* sol.c */
 };
 
 void bmc_logf(struct bmc *bmc, enum bmc_log_level level, const char *fmt, ...)

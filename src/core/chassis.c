@@ -26,6 +26,7 @@ void
 chassis_request(struct bmc *bmc, uint8_t action, uint8_t cause, struct bmc_out *out)
 {
 	bmc->chassis.pending_cause = cause;
+	bmc->chassis.pending_action = action;
 	bmc_fx(out, FX_POWER, action);
 	bmc_logf(bmc, BMC_LOG_INFO, "%s requested", action < 6 ? action_name[action] : "power action");
 }
@@ -78,6 +79,12 @@ bmc_host_power_changed(
 
 	poh_advance(bmc, now, out);
 	if (on) {
+		struct sensor *sb = sensor_of_type(bmc, STYPE_SYSTEM_BOOT);
+
+		/* "System boot/restart initiated": by power up (offset 0) or by hard reset (1).  The
+		 * first report after the BMC starts only tells it what was already so. */
+		if (sb != NULL && c->known)
+			sensor_raise_event(bmc, now, sb, false, was ? 0x01 : 0x00, 0xff, 0xff, out);
 		/* A power-on, or a reset of a running host (on -> on): either is a restart. */
 		c->restart_cause = cause != RESTART_UNKNOWN ? cause : c->pending_cause;
 		c->last_event = c->restart_cause == RESTART_CHASSIS_CONTROL ? 0x10 : 0x00;
@@ -85,7 +92,10 @@ bmc_host_power_changed(
 	} else {
 		bmc->wd.running = false; /* nothing left to watch */
 	}
-	c->pending_cause = RESTART_UNKNOWN;
+	/* The off half of a power cycle keeps the cause for the power-on that follows. */
+	if (on || c->pending_action != POWER_ACTION_CYCLE)
+		c->pending_cause = RESTART_UNKNOWN;
+	c->known = true;
 	c->power_on = on;
 	c->power_fault = false;
 	if (was != on || c->saved.last_power_on != on) {

@@ -51,6 +51,20 @@ cmd_handler_fn cmd_set_user_name;
 cmd_handler_fn cmd_get_user_name;
 cmd_handler_fn cmd_set_user_password;
 
+/* cmd_payload.c: RMCP+ payloads (SOL activation, payload access) */
+cmd_handler_fn cmd_activate_payload;
+cmd_handler_fn cmd_deactivate_payload;
+cmd_handler_fn cmd_get_payload_activation_status;
+cmd_handler_fn cmd_get_payload_instance_info;
+cmd_handler_fn cmd_get_user_payload_access;
+cmd_handler_fn cmd_set_user_payload_access;
+cmd_handler_fn cmd_get_channel_payload_support;
+cmd_handler_fn cmd_get_channel_payload_version;
+
+/* cmd_sol.c: SOL configuration parameters */
+cmd_handler_fn cmd_set_sol_config;
+cmd_handler_fn cmd_get_sol_config;
+
 /* cmd_transport.c: LAN configuration parameters */
 cmd_handler_fn cmd_set_lan_config;
 cmd_handler_fn cmd_get_lan_config;

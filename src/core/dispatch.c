@@ -64,6 +64,14 @@ static const struct cmd_desc cmd_table[] = {
     {NETFN_APP, 0x45, A, 17, 17, cmd_set_user_name},
     {NETFN_APP, 0x46, O, 1, 1, cmd_get_user_name},
     {NETFN_APP, 0x47, A, 2, 22, cmd_set_user_password},
+    {NETFN_APP, 0x48, U, 6, 6, cmd_activate_payload},
+    {NETFN_APP, 0x49, U, 6, 6, cmd_deactivate_payload},
+    {NETFN_APP, 0x4a, U, 1, 1, cmd_get_payload_activation_status},
+    {NETFN_APP, 0x4b, U, 2, 2, cmd_get_payload_instance_info},
+    {NETFN_APP, 0x4c, O, 2, 2, cmd_get_user_payload_access},
+    {NETFN_APP, 0x4d, A, 6, 6, cmd_set_user_payload_access},
+    {NETFN_APP, 0x4e, U, 1, 1, cmd_get_channel_payload_support},
+    {NETFN_APP, 0x4f, U, 2, 2, cmd_get_channel_payload_version},
     {NETFN_APP, 0x54, N, 3, 3, cmd_get_channel_cipher_suites},
     {NETFN_APP, 0x56, A, 3, 23, cmd_set_channel_security_keys},
     {NETFN_APP, 0x59, U, 4, 4, cmd_get_system_info_params},
@@ -89,6 +97,8 @@ static const struct cmd_desc cmd_table[] = {
     {NETFN_STORAGE, 0x5d, O, 2, 2, cmd_set_sel_utc_offset},
     {NETFN_TRANSPORT, 0x01, A, 2, 2 + 32, cmd_set_lan_config},
     {NETFN_TRANSPORT, 0x02, O, 4, 4, cmd_get_lan_config},
+    {NETFN_TRANSPORT, 0x21, A, 2, 2 + 4, cmd_set_sol_config},
+    {NETFN_TRANSPORT, 0x22, U, 4, 4, cmd_get_sol_config},
 };
 
 #undef A

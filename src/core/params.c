@@ -1,6 +1,6 @@
 /*
  * Parameters that persist: LAN configuration, channel access, K_G, the system
- * GUID.  Their IPMI byte layouts are in cmd_transport.c and cmd_app.c; here
+ * GUID, SOL configuration.  Their IPMI byte layouts are in cmd_transport.c and cmd_app.c; here
  * they are plain fields with a stable store key and a fixed-size blob.
  */
 #include <stddef.h>
@@ -50,6 +50,7 @@ params_defaults(struct bmc *bmc)
 	p->lan.bad_password[1] = 5;
 	p->lan.bad_password[2] = 6;
 	p->lan.bad_password[4] = 6;
+	sol_params_defaults(&p->sol);
 }
 
 size_t
@@ -88,10 +89,13 @@ void
 params_tick(struct bmc *bmc, uint64_t now_ms)
 {
 	struct lan_params *l = &bmc->params.lan;
+	struct sol_params *sp = &bmc->params.sol;
 
 	/* A client that died mid-set must not lock the others out (CHECKLIST 18). */
 	if (l->set_in_progress != 0 && now_ms - l->set_in_progress_ms >= SET_IN_PROGRESS_TIMEOUT_MS)
 		l->set_in_progress = 0;
+	if (sp->set_in_progress != 0 && now_ms - sp->set_in_progress_ms >= SET_IN_PROGRESS_TIMEOUT_MS)
+		sp->set_in_progress = 0;
 }
 
 /* Where each parameter lives: key, offset in struct bmc, size. */
@@ -130,6 +134,8 @@ static const struct param_desc param_descs[BMC_PARAM_COUNT] = {
     [BMC_PARAM_SEL_UTC_OFFSET] = P("sel.utc_offset", sel.utc_offset),
     [BMC_PARAM_CHASSIS] = P("chassis.saved", chassis.saved),
     [BMC_PARAM_BOOT_OPTIONS] = P("chassis.boot_options", boot.saved),
+    [BMC_PARAM_SOL] = P("sol.config", params.sol.saved),
+    [BMC_PARAM_SOL_PAYLOAD_ACCESS] = P("sol.payload_denied", params.sol.payload_denied),
 };
 #undef P
 
@@ -185,6 +191,8 @@ bmc_param_import(struct bmc *bmc, enum bmc_param p, const uint8_t *blob, size_t 
 		bmc->params.chan.v_access = bmc->params.chan.access;
 		bmc->params.chan.v_priv = bmc->params.chan.priv;
 	}
+	if (p == BMC_PARAM_SOL)
+		sol_params_sanitize(&bmc->params.sol);
 	return BMC_OK;
 }
 

@@ -92,6 +92,13 @@ rmcpp_wrap(struct bmc *bmc, struct session *s, uint8_t ptype, const uint8_t *pla
 	return w.err ? 0 : w.len;
 }
 
+size_t
+rmcpp_seal(struct bmc *bmc, struct session *s, uint8_t ptype, const uint8_t *plain, size_t plen, uint8_t *out,
+    size_t cap)
+{
+	return rmcpp_wrap(bmc, s, ptype, plain, plen, out, cap);
+}
+
 /* Check the integrity trailer; on success *plen_end is where the payload must end. */
 static bool
 rmcpp_check_integrity(const struct session *s, const uint8_t *pkt, size_t len, const struct rmcpp_hdr *h)
@@ -281,8 +288,11 @@ rmcpp_handle(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr 
 	case PAYLOAD_IPMI:
 		serve_session_ipmi(bmc, now, s, msg, mlen, out);
 		break;
+	case PAYLOAD_SOL:
+		sol_handle(bmc, now, s, msg, mlen, out);
+		break;
 	default:
-		break; /* SOL and others: not activated in this build */
+		break; /* no other payload types */
 	}
 	crypto_wipe(plain, sizeof(plain));
 }

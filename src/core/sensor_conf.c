@@ -142,6 +142,7 @@ static const struct builtin_discrete builtin_discrete[] = {
     {"Watchdog2", 0x47, STYPE_WATCHDOG2, 0x07, 1, MODEL_STATIC, 1, 0},
     {"Event Log", 0x48, STYPE_EVENT_LOGGING, 0x07, 1, MODEL_STATIC, 1, 0},
     {"Session Audit", 0x49, STYPE_SESSION_AUDIT, 0x06, 1, MODEL_STATIC, 1, 0},
+    {"Sys Restart", 0x4a, STYPE_SYSTEM_BOOT, 0x07, 1, MODEL_STATIC, 1, 0},
 };
 
 #define NB_THRESHOLD (sizeof(builtin_threshold) / sizeof(builtin_threshold[0]))
@@ -261,6 +262,8 @@ states_for_type(uint8_t stype)
 		return 0x0023; /* reconfigured, OEM boot, timestamp clock sync */
 	case STYPE_WATCHDOG2:
 		return 0x010f; /* expired, hard reset, power down, power cycle, interrupt */
+	case STYPE_SYSTEM_BOOT:
+		return 0x0003; /* initiated by power up, by hard reset */
 	case STYPE_SESSION_AUDIT:
 		return 0x000f; /* activated, deactivated, invalid name/password, user disabled */
 	case STYPE_MEMORY:

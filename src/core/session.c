@@ -111,6 +111,7 @@ session_free(struct bmc *bmc, struct session *s)
 {
 	size_t i;
 
+	sol_session_closed(bmc, s);
 	for (i = 0; i < NSLOTS; i++)
 		if (bmc->sessions[i] == s)
 			bmc->sessions[i] = NULL;

@@ -39,8 +39,13 @@ struct sim_host {
 	unsigned events;
 	uint8_t boot_device;
 	bool boot_efi;
-	char console[SIM_CONSOLE_MAX];
-	size_t con_start, con_len; /* ring */
+	uint8_t *con; /* output queue, a ring of SIM_CONSOLE_QUEUE bytes */
+	size_t con_start, con_len;
+	/* the OS's console: login, then a shell */
+	enum { TTY_LOGIN, TTY_PASSWORD, TTY_SHELL } tty;
+	char line[128];
+	size_t line_len;
+	uint64_t os_ms; /* uptime of the running OS */
 	double load; /* 0..1 */
 	double cpu_c[SIM_MAX_CPUS];
 	double dimm_c, exhaust_c;
@@ -88,6 +93,10 @@ sim_new(const struct sim_params *p)
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
+	if ((s->con = malloc(SIM_CONSOLE_QUEUE)) == NULL) {
+		free(s);
+		return NULL;
+	}
 	s->p = *p;
 	s->p.ncpus = clamp_count(p->ncpus, SIM_MAX_CPUS);
 	s->p.nfans = clamp_count(p->nfans, SIM_MAX_FANS);
@@ -111,35 +120,52 @@ sim_new(const struct sim_params *p)
 void
 sim_free(struct sim_host *s)
 {
+	if (s != NULL)
+		free(s->con);
 	free(s);
 }
 
 /* ---- the machine's life ---- */
 
 static void
-console_put(struct sim_host *s, const char *text)
+console_write(struct sim_host *s, const void *data, size_t n)
 {
+	const uint8_t *p = data;
 	size_t i;
 
-	for (i = 0; text[i] != '\0'; i++) {
-		size_t at = (s->con_start + s->con_len) % SIM_CONSOLE_MAX;
-		s->console[at] = text[i];
-		if (s->con_len < SIM_CONSOLE_MAX)
+	if (s->con == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		s->con[(s->con_start + s->con_len) % SIM_CONSOLE_QUEUE] = p[i];
+		if (s->con_len < SIM_CONSOLE_QUEUE)
 			s->con_len++;
 		else
-			s->con_start = (s->con_start + 1) % SIM_CONSOLE_MAX;
+			s->con_start = (s->con_start + 1) % SIM_CONSOLE_QUEUE;
 	}
 }
 
+static void
+console_put(struct sim_host *s, const char *text)
+{
+	console_write(s, text, strlen(text));
+}
+
 size_t
-sim_console_read(const struct sim_host *s, char *out, size_t max)
+sim_console_take(struct sim_host *s, uint8_t *out, size_t max)
 {
 	size_t i, n = s->con_len < max ? s->con_len : max;
-	size_t from = s->con_len - n; /* the newest n bytes */
 
 	for (i = 0; i < n; i++)
-		out[i] = s->console[(s->con_start + from + i) % SIM_CONSOLE_MAX];
+		out[i] = s->con[(s->con_start + i) % SIM_CONSOLE_QUEUE];
+	s->con_start = (s->con_start + n) % SIM_CONSOLE_QUEUE;
+	s->con_len -= n;
 	return n;
+}
+
+size_t
+sim_console_pending(const struct sim_host *s)
+{
+	return s->con_len;
 }
 
 static const char *const phase_names[] = {
@@ -216,14 +242,27 @@ phase_done(struct sim_host *s)
 		snprintf(line, sizeof(line), "Booting from %s (%s)\r\n", boot_device_text(s->boot_device),
 		    s->boot_efi ? "UEFI" : "legacy BIOS");
 		console_put(s, line);
+		console_put(s,
+		    "GRUB loading.\r\nWelcome to GRUB!\r\n\r\n  Booting `Debian GNU/Linux'\r\n\r\n"
+		    "Loading Linux 6.1.0-28-amd64 ...\r\nLoading initial ramdisk ...\r\n"
+		    "[    0.000000] Linux version 6.1.0-28-amd64 (debian-kernel@lists.debian.org) "
+		    "(gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1\r\n"
+		    "[    0.000000] Command line: BOOT_IMAGE=/vmlinuz-6.1.0-28-amd64 root=/dev/sda1 ro "
+		    "console=tty0 console=ttyS0,115200n8\r\n"
+		    "[    0.012345] ACPI: IPMI: found a BMC at 0xca2 (KCS)\r\n"
+		    "[    1.234567] ipmi_si IPI0001:00: IPMI kcs interface initialized\r\n");
 		s->events |= SIM_EV_BOOTED;
 		s->boot_device = 0;
 		s->boot_efi = false;
 		enter(s, SIM_BOOTING, SIM_BOOT_MS);
 		break;
 	case SIM_BOOTING:
-		console_put(
-		    s, "Linux version 6.1.0 (ghostbmc sim)\r\nWelcome to the simulated host!\r\nsim login: ");
+		console_put(s,
+		    "[    2.104311] systemd[1]: Reached target Multi-User System.\r\n"
+		    "\r\nDebian GNU/Linux 12 sim ttyS0\r\n\r\nsim login: ");
+		s->tty = TTY_LOGIN;
+		s->line_len = 0;
+		s->os_ms = 0;
 		enter(s, SIM_RUNNING, 0);
 		break;
 	case SIM_SHUTTING_DOWN:
@@ -297,6 +336,148 @@ bool
 sim_os_alive(const struct sim_host *s)
 {
 	return s->phase == SIM_RUNNING;
+}
+
+/* ---- the OS's console ---- */
+
+static void
+prompt(struct sim_host *s)
+{
+	console_put(
+	    s, s->tty == TTY_SHELL ? "root@sim:~# " : (s->tty == TTY_LOGIN ? "sim login: " : "Password: "));
+}
+
+static void
+cmd_seq(struct sim_host *s, const char *args)
+{
+	unsigned long a = 1, b = 0, i;
+	char num[24];
+	int n = sscanf(args, "%lu %lu", &a, &b);
+
+	if (n == 1) {
+		b = a;
+		a = 1;
+	} else if (n != 2) {
+		console_put(s, "seq: missing operand\r\n");
+		return;
+	}
+	/* Bounded, like everything a console client can ask for. */
+	if (b - a > 1000000 || b < a) {
+		console_put(s, "seq: range too large\r\n");
+		return;
+	}
+	for (i = a; i <= b; i++) {
+		snprintf(num, sizeof(num), "%lu\r\n", i);
+		console_put(s, num);
+	}
+}
+
+static void
+run_command(struct sim_host *s, const char *cmd)
+{
+	char buf[160];
+
+	while (*cmd == ' ')
+		cmd++;
+	if (*cmd == '\0') {
+		/* nothing */
+	} else if (strcmp(cmd, "help") == 0) {
+		console_put(s,
+		    "commands: help uptime uname [-a] hostname whoami echo seq reboot poweroff panic "
+		    "exit\r\n");
+	} else if (strcmp(cmd, "uptime") == 0) {
+		unsigned long m = (unsigned long)(s->os_ms / 60000);
+		snprintf(buf, sizeof(buf), " up %lu:%02lu,  1 user,  load average: %.2f, %.2f, %.2f\r\n",
+		    m / 60, m % 60, s->load * 4, s->load * 3.6, s->load * 3.2);
+		console_put(s, buf);
+	} else if (strcmp(cmd, "uname") == 0) {
+		console_put(s, "Linux\r\n");
+	} else if (strcmp(cmd, "uname -a") == 0) {
+		console_put(s,
+		    "Linux sim 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 x86_64 GNU/Linux\r\n");
+	} else if (strcmp(cmd, "hostname") == 0) {
+		console_put(s, "sim\r\n");
+	} else if (strcmp(cmd, "whoami") == 0) {
+		console_put(s, "root\r\n");
+	} else if (strncmp(cmd, "echo", 4) == 0 && (cmd[4] == ' ' || cmd[4] == '\0')) {
+		console_put(s, cmd[4] ? cmd + 5 : "");
+		console_put(s, "\r\n");
+	} else if (strncmp(cmd, "seq ", 4) == 0) {
+		cmd_seq(s, cmd + 4);
+	} else if (strcmp(cmd, "reboot") == 0) {
+		console_put(s, "[  OK  ] Reached target System Reboot.\r\nreboot: Restarting system\r\n");
+		s->events |= SIM_EV_RESET;
+		enter(s, SIM_POST, SIM_POST_MS);
+		return;
+	} else if (strcmp(cmd, "poweroff") == 0) {
+		enter(s, SIM_SHUTTING_DOWN, SIM_SHUTDOWN_MS);
+		return;
+	} else if (strcmp(cmd, "panic") == 0) {
+		console_put(s,
+		    "[ 4242.424242] sysrq: Trigger a crash\r\n"
+		    "[ 4242.424243] Kernel panic - not syncing: sysrq triggered crash\r\n");
+		enter(s, SIM_HUNG, 0);
+		return;
+	} else if (strcmp(cmd, "exit") == 0 || strcmp(cmd, "logout") == 0) {
+		s->tty = TTY_LOGIN;
+		console_put(s, "\r\n");
+	} else {
+		snprintf(buf, sizeof(buf), "-bash: %.100s: command not found\r\n", cmd);
+		console_put(s, buf);
+	}
+	prompt(s);
+}
+
+void
+sim_console_input(struct sim_host *s, const uint8_t *in, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t ch = in[i];
+
+		if (s->phase != SIM_RUNNING)
+			continue; /* nobody reads the serial port */
+		if (ch == '\r' || ch == '\n') {
+			console_put(s, "\r\n");
+			s->line[s->line_len] = '\0';
+			s->line_len = 0;
+			if (s->tty == TTY_LOGIN) {
+				/* An empty name asks again, as getty does. */
+				if (s->line[0] != '\0')
+					s->tty = TTY_PASSWORD;
+				prompt(s);
+			} else if (s->tty == TTY_PASSWORD) {
+				s->tty = TTY_SHELL;
+				console_put(s, "Linux sim 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC x86_64\r\n");
+				prompt(s);
+			} else {
+				run_command(s, s->line);
+			}
+			if (s->phase != SIM_RUNNING)
+				return;
+			continue;
+		}
+		if (ch == 0x7f || ch == 0x08) {
+			if (s->line_len > 0) {
+				s->line_len--;
+				if (s->tty != TTY_PASSWORD)
+					console_put(s, "\b \b");
+			}
+			continue;
+		}
+		if (ch == 0x03) { /* ^C */
+			s->line_len = 0;
+			console_put(s, "^C\r\n");
+			prompt(s);
+			continue;
+		}
+		if (ch < 0x20 || s->line_len + 1 >= sizeof(s->line))
+			continue;
+		s->line[s->line_len++] = (char)ch;
+		if (s->tty != TTY_PASSWORD)
+			console_write(s, &ch, 1);
+	}
 }
 
 int
@@ -431,6 +612,8 @@ sim_step(struct sim_host *s, uint64_t dt_ms)
 	unsigned i;
 
 	/* The machine's phase first: it decides what has power. */
+	if (s->phase == SIM_RUNNING)
+		s->os_ms += dt_ms;
 	left = dt_ms;
 	while (left > 0 && s->phase_left_ms > 0) {
 		uint64_t step = left < s->phase_left_ms ? left : s->phase_left_ms;

@@ -76,9 +76,17 @@ bool sim_os_alive(const struct sim_host *s);
 /* Stop the OS dead (watchdog daemon included) until the next reset or power-off. */
 int sim_hang(struct sim_host *s);
 
-/* The serial console: text the machine printed, oldest first (a bounded ring). */
-#define SIM_CONSOLE_MAX 8192
-size_t sim_console_read(const struct sim_host *s, char *out, size_t max);
+/*
+ * The serial console.  What the machine prints waits in a queue (bounded:
+ * the oldest bytes go first when nobody takes them) until the edge takes it
+ * for its console log and the SOL client; typed characters go to
+ * sim_console_input(): a login prompt, then a small shell (help lists its
+ * commands: uptime, uname, seq, reboot, poweroff, panic, ...).
+ */
+#define SIM_CONSOLE_QUEUE (512 * 1024)
+size_t sim_console_take(struct sim_host *s, uint8_t *out, size_t max);
+size_t sim_console_pending(const struct sim_host *s);
+void sim_console_input(struct sim_host *s, const uint8_t *in, size_t n);
 
 /* Advance the model by dt_ms. */
 void sim_step(struct sim_host *s, uint64_t dt_ms);

@@ -251,14 +251,23 @@ host_hang(struct ctl_conn *c, struct instance *inst)
 	return 0;
 }
 
+/* The console log, all of it (printable as it came; NULs dropped so the answer stays text). */
 static int
 host_console(struct ctl_conn *c, struct instance *inst)
 {
-	char buf[SIM_CONSOLE_MAX + 1];
-	size_t n = sim_console_read(inst->sim, buf, SIM_CONSOLE_MAX);
+	size_t cap = inst->console.cap, n, i, o = 0;
+	uint8_t *buf;
 
-	buf[n] = '\0';
-	ctl_reply(c, "%s\n", buf);
+	console_pump(inst);
+	if ((buf = malloc(cap + 1)) == NULL)
+		return ctl_reply_error(c, "out of memory");
+	n = console_tail(inst, buf, cap);
+	for (i = 0; i < n; i++)
+		if (buf[i] != '\0')
+			buf[o++] = buf[i];
+	buf[o] = '\0';
+	ctl_reply(c, "%s\n", (char *)buf);
+	free(buf);
 	return 0;
 }
 
@@ -466,6 +475,9 @@ ctl_host_dispatch(struct ctl_conn *c, struct instance *inst, int argc, char **ar
 		if (strcmp(argv[1], "hang") == 0 && argc == 2)
 			return host_hang(c, inst);
 		if (strcmp(argv[1], "console") == 0 && argc == 2)
+			return host_console(c, inst);
+	} else if (strcmp(argv[0], "console") == 0) {
+		if (strcmp(argv[1], "log") == 0 && argc == 2)
 			return host_console(c, inst);
 	} else if (strcmp(argv[0], "fault") == 0) {
 		return fault(c, inst, argc, argv);

@@ -648,6 +648,8 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 	/* Bind before changing any account, so that a taken port changes nothing. */
 	if (lan_start(inst, err, sizeof(err)) == -1)
 		fatalx("%s", err);
+	if (console_init(inst, CONSOLE_LOG_DEFAULT) == -1)
+		fatalx("console log: out of memory");
 	/* Each instance's noise differs, and stays the same across restarts. */
 	memcpy(&cfg->host.seed, bmc_get_conf(inst->bmc)->system_guid, sizeof(cfg->host.seed));
 	if (cfg->host_type == CONFIG_HOST_EXEC)
@@ -671,6 +673,7 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 		rc = 1;
 	}
 	sim_free(inst->sim);
+	console_free(inst);
 	bmc_free(inst->bmc);
 	store_close(inst->store);
 	close(d->lockfd);

@@ -179,7 +179,8 @@ sim_backend_close(struct instance *inst)
 	(void)inst;
 }
 
-const struct host_backend host_backend_sim = {"sim", sim_backend_start, sim_backend_power, sim_backend_close};
+const struct host_backend host_backend_sim = {
+    "sim", sim_backend_start, sim_backend_power, sim_backend_close, NULL};
 
 /* ---- sampling ---- */
 
@@ -198,6 +199,7 @@ host_sample(struct instance *inst)
 		sim_report_events(inst);
 	else
 		(void)sim_take_events(inst->sim); /* the real host reports for itself */
+	console_pump(inst);
 	/* The OS's watchdog daemon pets a running timer while the OS is healthy. */
 	bmc_chassis_info(inst->bmc, &now, &ci);
 	if (inst->backend == &host_backend_sim && ci.watchdog_running && sim_os_alive(inst->sim))

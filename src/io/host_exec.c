@@ -34,6 +34,7 @@ extern char **environ;
 
 #define EXEC_QUEUE_MAX 4 /* actions waiting behind the running one; more are a fault */
 #define EXEC_GRACE_MS 2000 /* SIGTERM to SIGKILL, and SIGKILL to giving up on the child */
+#define EXEC_GROUP_POLL_MS 50 /* after the shell went at SIGTERM: is the rest of its group gone? */
 #define EXEC_CYCLE_DEFAULT_S 2 /* a cycle's off time when the core has none */
 #define EXEC_LINE_MAX 240 /* longer output lines are logged in pieces */
 #define EXEC_LINES_MAX 64 /* output lines logged per command; the rest are counted */
@@ -64,6 +65,8 @@ struct exec_run {
 	int nopen; /* handles not yet closed; the struct is freed at 0 */
 	bool proc_open, out_open, timer_open, done;
 	int stage; /* 0 running, 1 SIGTERM sent, 2 SIGKILL sent */
+	bool leader_gone; /* /bin/sh exited after SIGTERM, others of its group had not yet */
+	uint64_t term_ms; /* uv_now() at SIGTERM */
 	char rbuf[1024];
 	char line[EXEC_LINE_MAX + 1];
 	size_t linelen;
@@ -86,6 +89,7 @@ struct exec_host {
 	struct exec_job job;
 	unsigned step; /* which command of the job */
 	struct exec_run *run; /* its child, NULL between commands */
+	bool failed; /* the job's failure is reported (at a timeout, before its child is gone) */
 	struct exec_job queue[EXEC_QUEUE_MAX];
 	size_t qhead, qlen;
 };
@@ -259,6 +263,7 @@ run_drain(struct exec_run *r)
 }
 
 static void step_done(struct exec_host *h, bool exited, int64_t status, const char *why);
+static void step_failed(struct exec_host *h, const char *why);
 
 /* The verdict on a child: hand it to the host (if anyone still waits) and let the child go. */
 static void
@@ -280,12 +285,24 @@ run_finish(struct exec_run *r, bool exited, int64_t status, const char *why)
 	}
 }
 
+static void run_timer(uv_timer_t *t);
+
 static void
 run_exited(uv_process_t *p, int64_t status, int sig)
 {
 	struct exec_run *r = p->data;
 	char why[96];
 
+	/*
+	 * The shell went at SIGTERM but the script it started may ignore it:
+	 * while any of the group is left, the grace period runs on to SIGKILL.
+	 * (A process group's ID is not reused while the group has members.)
+	 */
+	if (r->stage == 1 && kill(-r->pid, 0) == 0) {
+		r->leader_gone = true;
+		(void)uv_timer_start(&r->timer, run_timer, EXEC_GROUP_POLL_MS, 0);
+		return;
+	}
 	if (r->stage > 0)
 		snprintf(why, sizeof(why), "timed out after %u s", r->timeout_s);
 	else if (sig != 0)
@@ -302,29 +319,48 @@ static void
 run_timer(uv_timer_t *t)
 {
 	struct exec_run *r = t->data;
+	char why[96];
 
+	snprintf(why, sizeof(why), "timed out after %u s", r->timeout_s);
 	switch (r->stage) {
 	case 0:
-		log_warnx(
-		    "%s: %s: no answer after %u s: terminating it", r->inst_name, r->what, r->timeout_s);
+		if (r->quiet)
+			log_debug("%s: %s: no answer after %u s: terminating it", r->inst_name, r->what,
+			    r->timeout_s);
+		else
+			log_warnx("%s: %s: no answer after %u s: terminating it", r->inst_name, r->what,
+			    r->timeout_s);
 		(void)kill(-r->pid, SIGTERM);
 		r->stage = 1;
+		r->term_ms = uv_now(r->timer.loop);
 		(void)uv_timer_start(&r->timer, run_timer, EXEC_GRACE_MS, 0);
+		if (r->h != NULL)
+			step_failed(r->h, why); /* the fault now; the next action waits for the child's end */
 		break;
 	case 1:
-		log_warnx("%s: %s: still running: killing it", r->inst_name, r->what);
+		if (r->leader_gone && kill(-r->pid, 0) == -1) {
+			run_finish(r, false, -1, why); /* the whole group went at SIGTERM */
+			break;
+		}
+		if (r->leader_gone && uv_now(r->timer.loop) < r->term_ms + EXEC_GRACE_MS) {
+			(void)uv_timer_start(&r->timer, run_timer, EXEC_GROUP_POLL_MS, 0);
+			break;
+		}
+		if (r->quiet)
+			log_debug("%s: %s: still running: killing it", r->inst_name, r->what);
+		else
+			log_warnx("%s: %s: still running: killing it", r->inst_name, r->what);
 		(void)kill(-r->pid, SIGKILL);
 		r->stage = 2;
-		(void)uv_timer_start(&r->timer, run_timer, EXEC_GRACE_MS, 0);
+		if (r->leader_gone) /* nothing left to wait for */
+			run_finish(r, false, -1, why);
+		else
+			(void)uv_timer_start(&r->timer, run_timer, EXEC_GRACE_MS, 0);
 		break;
-	default: {
-		char why[96];
-
+	default:
 		log_warnx("%s: %s: process %d survives SIGKILL: left behind", r->inst_name, r->what, r->pid);
-		snprintf(why, sizeof(why), "timed out after %u s", r->timeout_s);
 		run_finish(r, false, -1, why);
 		break;
-	}
 	}
 }
 
@@ -531,14 +567,13 @@ status_result(struct exec_host *h, bool exited, int64_t status, const char *why)
 	if (h->status_trouble)
 		log_info("%s: status: the host's power is known again", name);
 	h->status_trouble = false;
-	if (now != h->known) {
-		if (!h->job.startup)
-			log_info(
-			    "%s: status: the host is %s (changed outside the BMC)", name, now ? "on" : "off");
-		report_power(h, now == 1, 0);
-	}
-	if (h->job.startup) {
+	if (h->job.startup || h->known == -1)
 		log_info("%s: host found %s", name, now ? "on" : "off");
+	else if (now != h->known)
+		log_info("%s: status: the host is %s (changed outside the BMC)", name, now ? "on" : "off");
+	if (now != h->known)
+		report_power(h, now == 1, 0);
+	if (h->job.startup) {
 		if (now == 0 && h->restore == POWER_ACTION_ON) {
 			struct exec_job on;
 
@@ -562,6 +597,26 @@ status_result(struct exec_host *h, bool exited, int64_t status, const char *why)
 			h->qlen++;
 		}
 	}
+}
+
+/*
+ * The current step failed: a power fault, reported once.  A timeout reports
+ * at once (the host waits no longer for the child to die); the job still
+ * holds the slot until the child is gone.
+ */
+static void
+step_failed(struct exec_host *h, const char *why)
+{
+	const char *name;
+
+	if (h->failed || h->job.action == JOB_STATUS)
+		return;
+	h->failed = true;
+	(void)step_command(h, &name);
+	/* A reset done as off and on that failed half way left the host off. */
+	if (h->step == 1 && h->job.action == POWER_ACTION_RESET)
+		report_power(h, false, 0);
+	fault(h, name, why);
 }
 
 /* A cycle's off time is over: power on. */
@@ -589,10 +644,7 @@ step_done(struct exec_host *h, bool exited, int64_t status, const char *why)
 		return;
 	}
 	if (!ok) {
-		/* A reset done as off and on that failed half way left the host off. */
-		if (h->step == 1 && job->action == POWER_ACTION_RESET)
-			report_power(h, false, 0);
-		fault(h, name, why);
+		step_failed(h, why);
 		job_finish(h);
 		return;
 	}
@@ -659,6 +711,7 @@ job_start(struct exec_host *h, const struct exec_job *job, bool queued)
 	h->busy = true;
 	h->job = *job;
 	h->step = 0;
+	h->failed = false;
 	/* A job that waited boots by the flags as they are now (an earlier boot may have spent them). */
 	if (queued && job->action != JOB_STATUS)
 		bmc_boot_hint(h->inst->bmc, &h->job.hint);
@@ -679,6 +732,7 @@ job_finish(struct exec_host *h)
 
 	h->busy = false;
 	h->step = 0;
+	h->failed = false;
 	if (h->closing || h->qlen == 0)
 		return;
 	next = h->queue[h->qhead];
@@ -782,7 +836,6 @@ exec_power(struct instance *inst, unsigned action, const struct bmc_boot_hint *h
 {
 	struct exec_host *h = inst->backend_state;
 	struct exec_job job;
-	char what[96];
 
 	if (h == NULL || h->closing) {
 		log_warnx(
@@ -806,13 +859,15 @@ exec_power(struct instance *inst, unsigned action, const struct bmc_boot_hint *h
 		return;
 	}
 	if (h->qlen == EXEC_QUEUE_MAX) {
+		char what[96];
+
 		snprintf(what, sizeof(what), "%s: %d actions are already waiting", action_word(action),
 		    EXEC_QUEUE_MAX);
 		host_report_fault(inst, what);
 		return;
 	}
-	log_info("%s: power %s: waiting for %s to finish", inst->name, action_word(action),
-	    action_word(h->job.action));
+	log_info(
+	    "%s: %s: waiting for %s to finish", inst->name, action_word(action), action_word(h->job.action));
 	h->queue[(h->qhead + h->qlen) % EXEC_QUEUE_MAX] = job;
 	h->qlen++;
 }
@@ -847,4 +902,6 @@ exec_close(struct instance *inst)
 	}
 }
 
-const struct host_backend host_backend_exec = {"exec", exec_start, exec_power, exec_close};
+/* No console input: a real host's serial console is not ours to reach. */
+const struct host_backend host_backend_exec = {
+    .name = "exec", .start = exec_start, .power = exec_power, .close = exec_close};

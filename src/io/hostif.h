@@ -24,16 +24,20 @@ struct host_backend {
 	 * result comes back through host_report_*().  hint is the boot the host
 	 * should do (for on, cycle, reset); cycle_s the off time of a cycle.
 	 */
-	void (*power)(struct instance *inst, unsigned action, const struct bmc_boot_hint *hint, unsigned cycle_s);
+	void (*power)(
+	    struct instance *inst, unsigned action, const struct bmc_boot_hint *hint, unsigned cycle_s);
 	/* Stop timers and children; handles close on the next loop turn. */
 	void (*close)(struct instance *inst);
+	/* Characters for the host's console (SOL input); NULL when the backend has no console input. */
+	void (*console_write)(struct instance *inst, const uint8_t *bytes, size_t n);
 };
 
 extern const struct host_backend host_backend_sim;
 extern const struct host_backend host_backend_exec;
 
 /* Reports from a backend to the core, committed at once. */
-void host_report_power(struct instance *inst, bool on, uint8_t cause); /* cause: RESTART_*, 0 = as requested */
+void host_report_power(
+    struct instance *inst, bool on, uint8_t cause); /* cause: RESTART_*, 0 = as requested */
 void host_report_reset(struct instance *inst, uint8_t cause); /* a running host restarted */
 void host_report_booted(struct instance *inst); /* the firmware took the boot hint */
 void host_report_fault(struct instance *inst, const char *what); /* a power action failed */

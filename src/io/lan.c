@@ -363,10 +363,13 @@ static void
 after_reply(struct instance *inst, const struct bmc_out *out)
 {
 	struct bmc_fx fx[BMC_FX_MAX];
-	size_t i, n = out->nfx;
+	uint8_t typed[BMC_CONSOLE_IN_MAX];
+	size_t i, n = out->nfx, ntyped = out->console_in_len;
+	bool brk = out->console_break;
 
-	/* Power actions run the core again (and reuse inst->out): work from a copy. */
+	/* Power actions and the console run the core again (and reuse inst->out): work from copies. */
 	memcpy(fx, out->fx, n * sizeof(fx[0]));
+	memcpy(typed, out->console_in, ntyped);
 	for (i = 0; i < n; i++) {
 		if (fx[i].kind == FX_POWER) {
 			host_power(inst, fx[i].arg);
@@ -376,6 +379,10 @@ after_reply(struct instance *inst, const struct bmc_out *out)
 			bmc_reset_sessions(inst->bmc);
 		}
 	}
+	if (ntyped > 0 || brk)
+		console_input(inst, typed, ntyped, brk);
+	else if (inst->console.buf != NULL)
+		console_pump(inst); /* an ACK may have opened the SOL window */
 }
 
 void
@@ -388,6 +395,11 @@ static void
 send_result(struct instance *inst, struct lan_listener *l, const struct bmc_addr *dst,
     const struct bmc_out *out, bool ok)
 {
+	/* A packet the core sends on its own (SOL) names its destination; it leaves by the first listener. */
+	if (out->reply_dst_set && out->reply_len > 0) {
+		l = l != NULL ? l : (inst->listeners != NULL ? inst->listeners[0] : NULL);
+		dst = &out->reply_dst;
+	}
 	if (l != NULL) {
 		if (ok && out->reply_len > 0)
 			lan_send(l, dst, out->reply, out->reply_len);
@@ -398,6 +410,12 @@ send_result(struct instance *inst, struct lan_listener *l, const struct bmc_addr
 	}
 	if (ok)
 		after_reply(inst, out);
+}
+
+void
+instance_finish(struct instance *inst, struct bmc_out *out)
+{
+	send_result(inst, NULL, NULL, out, instance_commit(inst, out->fx, out->nfx) == 0);
 }
 
 /*

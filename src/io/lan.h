@@ -15,6 +15,7 @@
 
 #include "config/config.h"
 #include "core/bmc.h"
+#include "io/console.h"
 
 struct store;
 struct sim_host;
@@ -65,8 +66,13 @@ struct instance {
 	struct pending_reply *batch[LAN_BATCH_MAX];
 	size_t nbatch;
 
+	struct console_log console; /* console.c */
+
 	struct bmc_out out; /* scratch for one call; the loop is not re-entrant */
 };
+
+/* Commit a core call made outside a datagram (console, ticks) and send its packet to out->reply_dst. */
+void instance_finish(struct instance *inst, struct bmc_out *out);
 
 /* What follows a committed call's reply (power actions, BMC resets): for callers outside lan.c. */
 void instance_after(struct instance *inst, const struct bmc_out *out);

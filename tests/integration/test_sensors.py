@@ -14,7 +14,7 @@ BUILTIN_THRESHOLD = ["CPU1 Temp", "CPU2 Temp", "DIMM Temp", "Inlet Temp", "Exhau
                      "VBAT", "FAN1", "FAN2", "FAN3", "FAN4", "PSU1 Power In", "PSU2 Power In", "PSU1 Current",
                      "PSU2 Current"]
 BUILTIN_DISCRETE = ["CPU1 Status", "CPU2 Status", "PSU1 Status", "PSU2 Status", "Intrusion", "Power Unit",
-                    "System Event", "Watchdog2", "Event Log", "Session Audit"]
+                    "System Event", "Watchdog2", "Event Log", "Session Audit", "Sys Restart"]
 HOST_POWERED = ["CPU1 Temp", "CPU2 Temp", "DIMM Temp", "12V", "5V", "3.3V", "FAN1", "FAN2", "FAN3", "FAN4"]
 STANDBY = ["Inlet Temp", "Exhaust Temp", "VBAT", "PSU1 Power In", "PSU1 Current"]
 
@@ -118,7 +118,7 @@ def test_sdr_elist_all_lists_locators_and_discrete(bmc):
     assert states["PSU2 Status"][2] == "Presence detected"
     info = bmc.ipmitool("sdr", "info", check=True).stdout
     assert "SDR Version                         : 0x51" in info
-    assert "Record Count                        : 29" in info
+    assert "Record Count                        : 30" in info
 
 
 def test_sdr_type_temperature(bmc):

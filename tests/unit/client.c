@@ -191,30 +191,18 @@ client_login(struct client *c, uint8_t suite, const char *user, const char *pass
 }
 
 size_t
-client_seal(
-    struct client *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *pkt, size_t cap)
+client_seal_payload(struct client *c, uint8_t ptype, const uint8_t *payload, size_t len, uint8_t *pkt, size_t cap)
 {
 	uint8_t msg[BMC_MSG_MAX + 32], iv[16], *lenp;
 	struct wbuf w = WBUF_INIT(pkt, cap);
-	size_t m = 0, n, start;
+	size_t m = len, n, start;
 
-	msg[m++] = 0x20;
-	msg[m++] = (uint8_t)(netfn << 2);
-	msg[m] = msg_checksum(msg, 2);
-	m++;
-	msg[m++] = 0x81;
-	msg[m++] = (uint8_t)(c->rq_seq++ << 2);
-	c->rq_seq &= 0x3f;
-	msg[m++] = cmd;
-	if (len > 0)
-		memcpy(msg + m, data, len);
-	m += len;
-	msg[m] = msg_checksum(msg + 3, m - 3);
-	m++;
-
+	if (len > BMC_MSG_MAX)
+		return 0;
+	memcpy(msg, payload, len);
 	rmcp_encode_hdr(&w, RMCP_CLASS_IPMI);
 	wbuf_put_u8(&w, RMCP_AUTH_RMCPP);
-	wbuf_put_u8(&w, (uint8_t)((c->conf ? 0x80 : 0) | (c->integ ? 0x40 : 0)));
+	wbuf_put_u8(&w, (uint8_t)((c->conf ? 0x80 : 0) | (c->integ ? 0x40 : 0) | ptype));
 	wbuf_put_u32le(&w, c->bmc_sid);
 	if (++c->seq == 0)
 		c->seq = 1;
@@ -230,11 +218,15 @@ client_seal(
 		memset(iv, 0x5a, sizeof(iv));
 		iv[0] = (uint8_t)c->seq;
 		wbuf_put_bytes(&w, iv, 16);
+		if (w.err || w.cap - w.len < m)
+			return 0;
 		crypto_aes_cbc(true, c->k2, iv, msg, m, w.p + w.len);
 		w.len += m;
 	} else {
 		wbuf_put_bytes(&w, msg, m);
 	}
+	if (w.err)
+		return 0;
 	n = w.len - start;
 	lenp[0] = (uint8_t)n;
 	lenp[1] = (uint8_t)(n >> 8);
@@ -244,10 +236,37 @@ client_seal(
 		wbuf_put_fill(&w, 0xff, padn);
 		wbuf_put_u8(&w, (uint8_t)padn);
 		wbuf_put_u8(&w, 0x07);
+		if (w.err)
+			return 0;
 		clen = crypto_hmac_integ(c->integ, c->k1, c->keylen, w.p + 4, w.len - 4, code);
 		wbuf_put_bytes(&w, code, clen);
 	}
 	return w.err ? 0 : w.len;
+}
+
+size_t
+client_seal(
+    struct client *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *pkt, size_t cap)
+{
+	uint8_t msg[BMC_MSG_MAX];
+	size_t m = 0;
+
+	if (len + 7 > sizeof(msg))
+		return 0;
+	msg[m++] = 0x20;
+	msg[m++] = (uint8_t)(netfn << 2);
+	msg[m] = msg_checksum(msg, 2);
+	m++;
+	msg[m++] = 0x81;
+	msg[m++] = (uint8_t)(c->rq_seq++ << 2);
+	c->rq_seq &= 0x3f;
+	msg[m++] = cmd;
+	if (len > 0)
+		memcpy(msg + m, data, len);
+	m += len;
+	msg[m] = msg_checksum(msg + 3, m - 3);
+	m++;
+	return client_seal_payload(c, PAYLOAD_IPMI, msg, m, pkt, cap);
 }
 
 size_t
@@ -306,4 +325,46 @@ client_cmd(struct client *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, si
 			memcpy(rsp, msg + 7, m - 8);
 	}
 	return msg[6];
+}
+
+size_t
+client_sol_send(struct client *c, uint8_t seq, uint8_t ack, uint8_t accepted, uint8_t op, const uint8_t *chars,
+    size_t n)
+{
+	uint8_t pl[BMC_MSG_MAX], pkt[BMC_DGRAM_MAX];
+	size_t len;
+
+	if (n + 4 > sizeof(pl))
+		return 0;
+	pl[0] = seq;
+	pl[1] = ack;
+	pl[2] = accepted;
+	pl[3] = op;
+	if (n > 0)
+		memcpy(pl + 4, chars, n);
+	len = client_seal_payload(c, PAYLOAD_SOL, pl, n + 4, pkt, sizeof(pkt));
+	if (len == 0)
+		return 0;
+	return client_send(c, pkt, len);
+}
+
+size_t
+client_sol_open(struct client *c, const uint8_t *pkt, size_t len, struct client_sol *sol)
+{
+	uint8_t pl[BMC_MSG_MAX + 32];
+	size_t n;
+
+	memset(sol, 0, sizeof(*sol));
+	if (len < 16 || (pkt[5] & 0x3f) != PAYLOAD_SOL)
+		return 0;
+	n = client_open(c, pkt, len, pl, sizeof(pl));
+	if (n < 4 || n - 4 > sizeof(sol->chars))
+		return 0;
+	sol->seq = pl[0];
+	sol->ack = pl[1];
+	sol->accepted = pl[2];
+	sol->status = pl[3];
+	sol->n = n - 4;
+	memcpy(sol->chars, pl + 4, sol->n);
+	return n;
 }

@@ -40,6 +40,10 @@ void client_init(struct client *c, struct bmc *bmc, struct bmc_time *now, uint16
  */
 int client_login(struct client *c, uint8_t suite, const char *user, const char *password, uint8_t priv);
 
+/* Seal any payload (an IPMI message, a SOL packet) as the session negotiated. Returns its length or 0. */
+size_t client_seal_payload(
+    struct client *c, uint8_t ptype, const uint8_t *payload, size_t len, uint8_t *pkt, size_t cap);
+
 /* Build a sealed IPMI request packet (does not send it). Returns its length. */
 size_t client_seal(
     struct client *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, size_t len, uint8_t *pkt, size_t cap);
@@ -56,5 +60,19 @@ int client_cmd(struct client *c, uint8_t netfn, uint8_t cmd, const uint8_t *data
 
 /* Send raw bytes from the client's address; returns the reply length. */
 size_t client_send(struct client *c, const uint8_t *pkt, size_t len);
+
+/* A SOL packet as the console sees it. */
+struct client_sol {
+	uint8_t seq, ack, accepted, status;
+	uint8_t chars[BMC_MSG_MAX];
+	size_t n;
+};
+
+/* Send a SOL packet (header fields, then characters) in the session; returns the reply's length. */
+size_t client_sol_send(struct client *c, uint8_t seq, uint8_t ack, uint8_t accepted, uint8_t op,
+    const uint8_t *chars, size_t n);
+
+/* Open a SOL packet from the BMC (a reply or an unsolicited one); returns its payload length, 0 if not one. */
+size_t client_sol_open(struct client *c, const uint8_t *pkt, size_t len, struct client_sol *sol);
 
 #endif

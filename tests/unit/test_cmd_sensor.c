@@ -425,11 +425,11 @@ test_device_sdr(void **state)
 	(void)state;
 	/* Sensor count without a request byte or with bit 0 clear; record count with it set. */
 	n = h_cmd(h, PRIV_USER, NETFN_SENSOR, GET_DEVICE_SDR_INFO, NULL, 0, rsp, sizeof(rsp));
-	EXPECT(n, CC_OK, 27, 0x01);
+	EXPECT(n, CC_OK, 28, 0x01);
 	n = CMD(h, PRIV_USER, GET_DEVICE_SDR_INFO, 0x00);
-	EXPECT(n, CC_OK, 27, 0x01);
+	EXPECT(n, CC_OK, 28, 0x01);
 	n = CMD(h, PRIV_USER, GET_DEVICE_SDR_INFO, 0x01);
-	EXPECT(n, CC_OK, 29, 0x01);
+	EXPECT(n, CC_OK, 30, 0x01);
 	/* Get Device SDR serves the repository's records. */
 	n = CMD(h, PRIV_USER, GET_DEVICE_SDR, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff);
 	n2 = h_cmd(

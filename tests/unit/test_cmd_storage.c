@@ -30,7 +30,7 @@
 #define LE32(v) (uint8_t)(v), (uint8_t)((v) >> 8), (uint8_t)((v) >> 16), (uint8_t)((v) >> 24)
 
 #define T0 1700000000u /* the harness's wall clock */
-#define NB_RECORDS 29 /* 27 built-in sensors, the FRU and MC locators */
+#define NB_RECORDS 30 /* 28 built-in sensors, the FRU and MC locators */
 #define SEL_CAP ((unsigned)BMC_SEL_CAPACITY_DEFAULT) /* entries, with the default config */
 /* Get SEL Info free space: exact below 65535 bytes, which the default capacity is. */
 #define SEL_FREE(n) LE16((SEL_CAP - (n)) * BMC_SEL_ENTRY_LEN)

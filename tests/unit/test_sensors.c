@@ -15,7 +15,7 @@
 
 #include "harness.h"
 
-#define NB_BUILTIN 27 /* 17 threshold + 10 discrete */
+#define NB_BUILTIN 28 /* 17 threshold + 11 discrete */
 #define TS0 0x00, 0xf1, 0x53, 0x65 /* 1700000000, the harness's wall clock, LS byte first */
 
 static void
@@ -78,7 +78,7 @@ test_defaults_and_find(void **state)
 	static const char *const names[NB_BUILTIN] = {"CPU1 Temp", "CPU2 Temp", "DIMM Temp", "Inlet Temp",
 	    "Exhaust Temp", "12V", "5V", "3.3V", "VBAT", "FAN1", "FAN2", "FAN3", "FAN4", "PSU1 Power In",
 	    "PSU2 Power In", "PSU1 Current", "PSU2 Current", "CPU1 Status", "CPU2 Status", "PSU1 Status",
-	    "PSU2 Status", "Intrusion", "Power Unit", "System Event", "Watchdog2", "Event Log", "Session Audit"};
+	    "PSU2 Status", "Intrusion", "Power Unit", "System Event", "Watchdog2", "Event Log", "Session Audit", "Sys Restart"};
 	struct harness *h = h_new(NULL);
 	struct bmc_sensor_info info;
 	size_t i, nthr = 0;
@@ -111,7 +111,8 @@ test_defaults_and_find(void **state)
 	assert_int_equal(bmc_sensor_find(h->bmc, "18"), 7); /* 3.3V is 12h */
 	assert_int_equal(bmc_sensor_find(h->bmc, "0x48"), 25);
 	assert_int_equal(bmc_sensor_find(h->bmc, "0x49"), 26);
-	assert_int_equal(bmc_sensor_find(h->bmc, "0x4a"), -1);
+	assert_int_equal(bmc_sensor_find(h->bmc, "0x4a"), 27);
+	assert_int_equal(bmc_sensor_find(h->bmc, "0x4b"), -1);
 	assert_int_equal(bmc_sensor_find(h->bmc, "0xff"), -1);
 	assert_int_equal(bmc_sensor_find(h->bmc, "0x"), -1);
 	assert_int_equal(bmc_sensor_find(h->bmc, "0x21 "), -1);

@@ -1,0 +1,180 @@
+"""Serial over LAN with ipmitool and FreeIPMI's ipmiconsole, also over a lossy link."""
+import random
+import re
+import socket
+import subprocess
+import threading
+import time
+
+import pexpect
+import pytest
+
+from conftest import ADMIN_PASSWORD, loopback_623_host
+
+PROMPT = "root@sim:~# "
+
+
+def sol_client(d, host=None, port=None, tool="ipmitool"):
+    host = host or d.host
+    port = port or d.port
+    if tool == "ipmitool":
+        argv = ["ipmitool", "-I", "lanplus", "-C", "17", "-H", host, "-p", str(port), "-U", "admin", "-P",
+                ADMIN_PASSWORD, "sol", "activate"]
+    else:
+        argv = ["ipmiconsole", "-h", host, "-u", "admin", "-p", ADMIN_PASSWORD, "-l", "admin"]  # port 623 only
+    child = pexpect.spawn(argv[0], argv[1:], encoding="latin-1", timeout=30, maxread=65536)
+    if tool == "ipmitool":
+        child.expect_exact("[SOL Session operational")
+    else:
+        child.expect_exact("[SOL established]")
+    return child
+
+
+def login(child):
+    child.send("\r")
+    child.expect("login: ")
+    child.send("root\r")
+    child.expect_exact("Password: ")
+    child.send("secret\r")
+    child.expect_exact(PROMPT)
+
+
+def wait_running(d, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if "state: running" in d.ctl("host", "status", check=True).stdout:
+            return
+        time.sleep(0.2)
+    raise AssertionError("host not running")
+
+
+def test_ipmitool_sol_boot_text_and_commands(bmc):
+    wait_running(bmc)
+    child = sol_client(bmc)
+    bmc.ipmitool("chassis", "power", "cycle", check=True)
+    child.expect_exact("ghostbmc virtual firmware 1.0 - POST")
+    child.expect_exact("Booting from disk")
+    child.expect_exact("Linux version 6.1.0-28-amd64")
+    child.expect("sim login: ")
+    child.send("root\r")
+    child.expect_exact("Password: ")
+    child.send("secret\r")
+    child.expect_exact(PROMPT)
+    child.send("uname -a\r")
+    child.expect_exact("Linux sim 6.1.0-28-amd64")
+    child.expect_exact(PROMPT)
+    child.send("uptime\r")
+    child.expect(r"up \d+:\d\d,  1 user,  load average")
+    child.send("~.")
+    child.expect(pexpect.EOF)
+    # The boot text is in the console log for whoever comes later.
+    log = bmc.ctl("console", "log", check=True).stdout
+    assert "Booting from disk" in log and "uname -a" in log
+
+
+def test_sol_commands(bmc):
+    out = bmc.ipmitool("sol", "info", "1", check=True).stdout
+    assert re.search(r"Enabled\s*: true", out), out
+    assert re.search(rf"Payload Port\s*: {bmc.port}$", out, re.M), out  # the port the session uses
+    bmc.ipmitool("sol", "set", "character-send-threshold", "10", "1", check=True)
+    out = bmc.ipmitool("sol", "info", "1", check=True).stdout
+    assert re.search(r"Character Send Threshold\s*: 10", out), out
+    child = sol_client(bmc)
+    out = bmc.ipmitool("sol", "payload", "status", "1", "2", check=True).stdout
+    assert "activated" in out.lower(), out
+    # A second console is refused while the first holds the payload.
+    r = bmc.ipmitool("sol", "activate", timeout=30)
+    assert r.returncode != 0 and "already active" in (r.stdout + r.stderr).lower(), r.stdout + r.stderr
+    bmc.ipmitool("sol", "deactivate", check=True)
+    child.expect(pexpect.EOF, timeout=30)
+    bmc.restart()  # parameters persist
+    out = bmc.ipmitool("sol", "info", "1", check=True).stdout
+    assert re.search(r"Character Send Threshold\s*: 10", out), out
+
+
+def test_ipmiconsole(make_daemon):
+    d = make_daemon(host=loopback_623_host(), port=623)
+    wait_running(d)
+    child = sol_client(d, tool="ipmiconsole")
+    login(child)
+    child.send("echo hello-from-ipmiconsole\r")
+    child.expect_exact("hello-from-ipmiconsole\r\n")
+    child.expect_exact(PROMPT)
+    child.send("&.")
+    child.expect(pexpect.EOF)
+
+
+class LossyProxy:
+    """A UDP relay on loopback that drops a share of the datagrams in each direction."""
+
+    def __init__(self, target, loss=0.05, seed=5):
+        self.target = target
+        self.loss = loss
+        self.rng = random.Random(seed)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.upstream = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.upstream.bind(("127.0.0.1", 0))
+        self.client = None
+        self.dropped = self.passed = 0
+        self.stop = False
+        self.threads = [threading.Thread(target=self.down, daemon=True), threading.Thread(target=self.up, daemon=True)]
+        for t in self.threads:
+            t.start()
+
+    def keep(self):
+        if self.rng.random() < self.loss:
+            self.dropped += 1
+            return False
+        self.passed += 1
+        return True
+
+    def down(self):
+        self.sock.settimeout(0.2)
+        while not self.stop:
+            try:
+                data, addr = self.sock.recvfrom(2048)
+            except OSError:
+                continue
+            self.client = addr
+            if self.keep():
+                self.upstream.sendto(data, self.target)
+
+    def up(self):
+        self.upstream.settimeout(0.2)
+        while not self.stop:
+            try:
+                data, _ = self.upstream.recvfrom(2048)
+            except OSError:
+                continue
+            if self.client is not None and self.keep():
+                self.sock.sendto(data, self.client)
+
+    def close(self):
+        self.stop = True
+        for t in self.threads:
+            t.join(timeout=2)
+        self.sock.close()
+        self.upstream.close()
+
+
+def test_burst_over_a_lossy_link(bmc):
+    wait_running(bmc)
+    proxy = LossyProxy((bmc.host, bmc.port), loss=0.05)
+    try:
+        child = sol_client(bmc, port=proxy.port)
+        login(child)
+        # seq 1 19000 prints about 100 KiB.
+        child.send("seq 1 19000\r")
+        child.expect_exact("seq 1 19000\r\n", timeout=60)
+        child.expect_exact(PROMPT, timeout=300)
+        text = child.before
+        numbers = [int(x) for x in re.findall(r"^(\d+)\r$", text, re.M)]
+        assert numbers == list(range(1, 19001)), (len(numbers), numbers[:5], numbers[-5:])
+        assert len(text) >= 100 * 1024
+        assert proxy.dropped > 20, (proxy.dropped, proxy.passed)  # the link really was lossy
+        child.send("~.")
+        child.expect(pexpect.EOF, timeout=60)
+    finally:
+        proxy.close()
