@@ -156,7 +156,7 @@ cmd_set_user_payload_access(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs
 	if (!(std1 & 0x02))
 		return CC_OK;
 	if (op == 0)
-		sp->payload_denied[id / 8] &= (uint8_t)~(1u << (id % 8));
+		sp->payload_denied[id / 8] &= (uint8_t) ~(1u << (id % 8));
 	else
 		sp->payload_denied[id / 8] |= (uint8_t)(1u << (id % 8));
 	ctx_persist(ctx, FX_SAVE_PARAM, BMC_PARAM_SOL_PAYLOAD_ACCESS);
@@ -185,7 +185,8 @@ cmd_get_channel_payload_version(struct cmd_ctx *ctx, struct buf *rq, struct wbuf
 
 	if (!lan_channel(ctx, ch))
 		return CC_INVALID_FIELD;
-	if (type != PAYLOAD_IPMI && type != PAYLOAD_SOL && (type < PAYLOAD_OPEN_SESSION_RQ || type > PAYLOAD_RAKP4))
+	if (type != PAYLOAD_IPMI && type != PAYLOAD_SOL &&
+	    (type < PAYLOAD_OPEN_SESSION_RQ || type > PAYLOAD_RAKP4))
 		return 0x80; /* payload type not available on this channel */
 	wbuf_put_u8(rs, PAYLOAD_VERSION_1_0);
 	return CC_OK;

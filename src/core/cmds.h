@@ -56,8 +56,8 @@ cmd_handler_fn cmd_activate_payload;
 cmd_handler_fn cmd_deactivate_payload;
 cmd_handler_fn cmd_get_payload_activation_status;
 cmd_handler_fn cmd_get_payload_instance_info;
-cmd_handler_fn cmd_get_user_payload_access;
 cmd_handler_fn cmd_set_user_payload_access;
+cmd_handler_fn cmd_get_user_payload_access;
 cmd_handler_fn cmd_get_channel_payload_support;
 cmd_handler_fn cmd_get_channel_payload_version;
 

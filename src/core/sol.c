@@ -405,8 +405,8 @@ sol_tick(struct bmc *bmc, const struct bmc_time *now, struct bmc_out *out)
 /* ---- the edge's side (sol.h) ---- */
 
 size_t
-bmc_console_output(struct bmc *bmc, const struct bmc_time *now, const uint8_t *bytes, size_t len,
-    struct bmc_out *out)
+bmc_console_output(
+    struct bmc *bmc, const struct bmc_time *now, const uint8_t *bytes, size_t len, struct bmc_out *out)
 {
 	struct sol *sol = &bmc->sol;
 	struct session *s;

@@ -89,9 +89,14 @@ feed_sol(struct instance *inst)
 		uint8_t chunk[FEED_CHUNK];
 		size_t want =
 		    c->total - c->sol_sent < FEED_CHUNK ? (size_t)(c->total - c->sol_sent) : FEED_CHUNK;
-		size_t off = (size_t)(c->sol_sent - oldest), i, took;
+		size_t off = (size_t)(c->sol_sent - oldest), i, took, room = bmc_sol_room(inst->bmc);
 		struct bmc_time now;
 
+		/* Offer only what the core's window holds: it counts what it refuses as dropped. */
+		if (room == 0)
+			break;
+		if (want > room)
+			want = room;
 		for (i = 0; i < want; i++)
 			chunk[i] = c->buf[(c->start + off + i) % c->cap];
 		instance_now(inst, &now);

@@ -191,7 +191,8 @@ client_login(struct client *c, uint8_t suite, const char *user, const char *pass
 }
 
 size_t
-client_seal_payload(struct client *c, uint8_t ptype, const uint8_t *payload, size_t len, uint8_t *pkt, size_t cap)
+client_seal_payload(
+    struct client *c, uint8_t ptype, const uint8_t *payload, size_t len, uint8_t *pkt, size_t cap)
 {
 	uint8_t msg[BMC_MSG_MAX + 32], iv[16], *lenp;
 	struct wbuf w = WBUF_INIT(pkt, cap);
@@ -328,8 +329,8 @@ client_cmd(struct client *c, uint8_t netfn, uint8_t cmd, const uint8_t *data, si
 }
 
 size_t
-client_sol_send(struct client *c, uint8_t seq, uint8_t ack, uint8_t accepted, uint8_t op, const uint8_t *chars,
-    size_t n)
+client_sol_send(
+    struct client *c, uint8_t seq, uint8_t ack, uint8_t accepted, uint8_t op, const uint8_t *chars, size_t n)
 {
 	uint8_t pl[BMC_MSG_MAX], pkt[BMC_DGRAM_MAX];
 	size_t len;

@@ -69,10 +69,11 @@ struct client_sol {
 };
 
 /* Send a SOL packet (header fields, then characters) in the session; returns the reply's length. */
-size_t client_sol_send(struct client *c, uint8_t seq, uint8_t ack, uint8_t accepted, uint8_t op,
-    const uint8_t *chars, size_t n);
+size_t client_sol_send(
+    struct client *c, uint8_t seq, uint8_t ack, uint8_t accepted, uint8_t op, const uint8_t *chars, size_t n);
 
-/* Open a SOL packet from the BMC (a reply or an unsolicited one); returns its payload length, 0 if not one. */
+/* Open a SOL packet from the BMC (a reply or an unsolicited one); returns its payload length, 0 if not one.
+ */
 size_t client_sol_open(struct client *c, const uint8_t *pkt, size_t len, struct client_sol *sol);
 
 #endif

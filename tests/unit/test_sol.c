@@ -147,18 +147,20 @@ test_activate_status_deactivate(void **state)
 		assert_int_equal(activate(&c, cases[i].aux, rsp, &n), CC_OK);
 		assert_int_equal(n, 12);
 		assert_memory_equal(rsp,
-		    ((uint8_t[]){0, 0, 0, 0, SOL_PAYLOAD_MAX & 0xff, SOL_PAYLOAD_MAX >> 8, SOL_PAYLOAD_MAX & 0xff,
-		        SOL_PAYLOAD_MAX >> 8, 0x6f, 0x02, 0xff, 0xff}),
+		    ((uint8_t[]){0, 0, 0, 0, SOL_PAYLOAD_MAX & 0xff, SOL_PAYLOAD_MAX >> 8,
+		        SOL_PAYLOAD_MAX & 0xff, SOL_PAYLOAD_MAX >> 8, 0x6f, 0x02, 0xff, 0xff}),
 		    12);
 		assert_true(bmc_sol_active(h->bmc));
 		bmc_sol_stats(h->bmc, &st);
 		assert_true(st.active);
 		assert_int_equal(st.session_id, c.bmc_sid);
 
-		assert_int_equal(client_cmd(&c, NETFN_APP, 0x4a, (uint8_t[]){PAYLOAD_SOL}, 1, rsp, &n), CC_OK);
+		assert_int_equal(
+		    client_cmd(&c, NETFN_APP, 0x4a, (uint8_t[]){PAYLOAD_SOL}, 1, rsp, &n), CC_OK);
 		assert_int_equal(n, 3);
 		assert_memory_equal(rsp, ((uint8_t[]){1, 0x01, 0x00}), 3);
-		assert_int_equal(client_cmd(&c, NETFN_APP, 0x4b, (uint8_t[]){PAYLOAD_SOL, 1}, 2, rsp, &n), CC_OK);
+		assert_int_equal(
+		    client_cmd(&c, NETFN_APP, 0x4b, (uint8_t[]){PAYLOAD_SOL, 1}, 2, rsp, &n), CC_OK);
 		assert_int_equal(n, 12);
 		assert_int_equal(rsp[0] | rsp[1] << 8 | rsp[2] << 16 | (uint32_t)rsp[3] << 24, c.bmc_sid);
 		assert_int_equal(rsp[4], 1);
@@ -178,9 +180,11 @@ test_activate_status_deactivate(void **state)
 		assert_int_equal(deactivate(&c), CC_OK);
 		assert_false(bmc_sol_active(h->bmc));
 		assert_int_equal(deactivate(&c), 0x80);
-		assert_int_equal(client_cmd(&c, NETFN_APP, 0x4a, (uint8_t[]){PAYLOAD_SOL}, 1, rsp, &n), CC_OK);
+		assert_int_equal(
+		    client_cmd(&c, NETFN_APP, 0x4a, (uint8_t[]){PAYLOAD_SOL}, 1, rsp, &n), CC_OK);
 		assert_memory_equal(rsp, ((uint8_t[]){1, 0x00, 0x00}), 3);
-		assert_int_equal(client_cmd(&c, NETFN_APP, 0x4b, (uint8_t[]){PAYLOAD_SOL, 1}, 2, rsp, &n), CC_OK);
+		assert_int_equal(
+		    client_cmd(&c, NETFN_APP, 0x4b, (uint8_t[]){PAYLOAD_SOL, 1}, 2, rsp, &n), CC_OK);
 		assert_memory_equal(rsp, ((uint8_t[]){0, 0, 0, 0, 0}), 5);
 		/* Deactivated by its own session: nobody is owed a farewell. */
 		tick(h);
@@ -204,9 +208,12 @@ test_activate_refusals(void **state)
 	login(h, &v, 40002, 1, "viewer", PRIV_USER); /* neither */
 
 	/* Not SOL, not instance 1. */
-	assert_int_equal(client_cmd(&a, NETFN_APP, 0x48, (uint8_t[]){0, 1, 0xc0, 0, 0, 0}, 6, rsp, NULL), 0xcc);
-	assert_int_equal(client_cmd(&a, NETFN_APP, 0x48, (uint8_t[]){1, 2, 0xc0, 0, 0, 0}, 6, rsp, NULL), 0xcc);
-	assert_int_equal(client_cmd(&a, NETFN_APP, 0x48, (uint8_t[]){1, 0, 0xc0, 0, 0, 0}, 6, rsp, NULL), 0xcc);
+	assert_int_equal(
+	    client_cmd(&a, NETFN_APP, 0x48, (uint8_t[]){0, 1, 0xc0, 0, 0, 0}, 6, rsp, NULL), 0xcc);
+	assert_int_equal(
+	    client_cmd(&a, NETFN_APP, 0x48, (uint8_t[]){1, 2, 0xc0, 0, 0, 0}, 6, rsp, NULL), 0xcc);
+	assert_int_equal(
+	    client_cmd(&a, NETFN_APP, 0x48, (uint8_t[]){1, 0, 0xc0, 0, 0, 0}, 6, rsp, NULL), 0xcc);
 	/* Protection: what the session has, no more, no less. */
 	assert_int_equal(activate(&a, 0x80, NULL, NULL), 0xcc); /* encryption without authentication */
 	assert_int_equal(activate(&a, 0x40, NULL, NULL), 0x84);
@@ -236,10 +243,12 @@ test_activate_refusals(void **state)
 	/* The user's payload access. */
 	viewer = bmc_user_find(h->bmc, "viewer");
 	assert_int_equal(
-	    client_cmd(&a, NETFN_APP, 0x4d, (uint8_t[]){0x0e, 0x40 | viewer, 0x02, 0, 0, 0}, 6, rsp, NULL), CC_OK);
+	    client_cmd(&a, NETFN_APP, 0x4c, (uint8_t[]){0x0e, 0x40 | viewer, 0x02, 0, 0, 0}, 6, rsp, NULL),
+	    CC_OK);
 	assert_int_equal(activate(&v, 0x00, NULL, NULL), CC_INSUFFICIENT_PRIV);
 	assert_int_equal(
-	    client_cmd(&a, NETFN_APP, 0x4d, (uint8_t[]){0x0e, 0x00 | viewer, 0x02, 0, 0, 0}, 6, rsp, NULL), CC_OK);
+	    client_cmd(&a, NETFN_APP, 0x4c, (uint8_t[]){0x0e, 0x00 | viewer, 0x02, 0, 0, 0}, 6, rsp, NULL),
+	    CC_OK);
 	assert_int_equal(activate(&v, 0x00, NULL, NULL), CC_OK);
 	assert_int_equal(deactivate(&v), CC_OK);
 	/* Outside an RMCP+ session there is nothing to activate. */
@@ -359,8 +368,8 @@ test_lengths_and_privileges(void **state)
 	    {NETFN_APP, 0x49, PRIV_USER, 6, 6},
 	    {NETFN_APP, 0x4a, PRIV_USER, 1, 1},
 	    {NETFN_APP, 0x4b, PRIV_USER, 2, 2},
-	    {NETFN_APP, 0x4c, PRIV_OPERATOR, 2, 2},
-	    {NETFN_APP, 0x4d, PRIV_ADMIN, 6, 6},
+	    {NETFN_APP, 0x4c, PRIV_ADMIN, 6, 6},
+	    {NETFN_APP, 0x4d, PRIV_OPERATOR, 2, 2},
 	    {NETFN_APP, 0x4e, PRIV_USER, 1, 1},
 	    {NETFN_APP, 0x4f, PRIV_USER, 2, 2},
 	    {NETFN_TRANSPORT, 0x21, PRIV_ADMIN, 2, 6},
@@ -378,7 +387,8 @@ test_lengths_and_privileges(void **state)
 		assert_int_equal(d->min_priv, rows[i].priv);
 		assert_int_equal(d->min_len, rows[i].min);
 		assert_int_equal(d->max_len, rows[i].max);
-		h_cmd(h, (uint8_t)(rows[i].priv - 1), rows[i].netfn, rows[i].cmd, rq, rows[i].min, rsp, sizeof(rsp));
+		h_cmd(h, (uint8_t)(rows[i].priv - 1), rows[i].netfn, rows[i].cmd, rq, rows[i].min, rsp,
+		    sizeof(rsp));
 		assert_int_equal(rsp[0], CC_INSUFFICIENT_PRIV);
 		h_cmd(h, rows[i].priv, rows[i].netfn, rows[i].cmd, rq, rows[i].min - 1u, rsp, sizeof(rsp));
 		assert_int_equal(rsp[0], CC_REQ_LEN);
@@ -389,10 +399,12 @@ test_lengths_and_privileges(void **state)
 	{
 		struct client v;
 		login(h, &v, 40000, 17, "viewer", PRIV_USER);
-		assert_int_equal(client_cmd(&v, NETFN_APP, 0x4c, (uint8_t[]){1, 2}, 2, rsp, NULL), CC_INSUFFICIENT_PRIV);
+		assert_int_equal(
+		    client_cmd(&v, NETFN_APP, 0x4d, (uint8_t[]){1, 2}, 2, rsp, NULL), CC_INSUFFICIENT_PRIV);
 		assert_int_equal(client_cmd(&v, NETFN_TRANSPORT, 0x21, (uint8_t[]){1, 1, 0}, 3, rsp, NULL),
 		    CC_INSUFFICIENT_PRIV);
-		assert_int_equal(client_cmd(&v, NETFN_TRANSPORT, 0x22, (uint8_t[]){1, 1, 0, 0}, 4, rsp, NULL), CC_OK);
+		assert_int_equal(
+		    client_cmd(&v, NETFN_TRANSPORT, 0x22, (uint8_t[]){1, 1, 0, 0}, 4, rsp, NULL), CC_OK);
 		assert_int_equal(client_cmd(&v, NETFN_APP, 0x4e, (uint8_t[]){1}, 1, rsp, NULL), CC_OK);
 	}
 	h_free(h);
@@ -544,23 +556,23 @@ test_payload_commands(void **state)
 	(void)state;
 	/* Every user may use SOL until told otherwise. */
 	for (n = 1; n <= BMC_MAX_USERS; n++) {
-		h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x4c, (uint8_t[]){0x01, (uint8_t)n}, 2, rsp, sizeof(rsp));
+		h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x4d, (uint8_t[]){0x01, (uint8_t)n}, 2, rsp, sizeof(rsp));
 		assert_int_equal(rsp[0], CC_OK);
 		assert_memory_equal(rsp + 1, ((uint8_t[]){0x02, 0, 0, 0}), 4);
 	}
 	/* ipmitool sol payload disable 1 3 */
-	h_cmd_durable(h, PRIV_ADMIN, NETFN_APP, 0x4d, (uint8_t[]){0x01, 0x40 | 3, 0x02, 0, 0, 0}, 6, rsp,
+	h_cmd_durable(h, PRIV_ADMIN, NETFN_APP, 0x4c, (uint8_t[]){0x01, 0x40 | 3, 0x02, 0, 0, 0}, 6, rsp,
 	    sizeof(rsp), &durable);
 	assert_int_equal(rsp[0], CC_OK);
 	assert_true(durable);
 	assert_true(h_fx_find(h, FX_SAVE_PARAM, BMC_PARAM_SOL_PAYLOAD_ACCESS) >= 0);
-	n = h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x4c, (uint8_t[]){0x0e, 3}, 2, rsp, sizeof(rsp));
+	n = h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x4d, (uint8_t[]){0x0e, 3}, 2, rsp, sizeof(rsp));
 	assert_int_equal(n, 5);
 	assert_int_equal(rsp[1], 0x00);
-	h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x4c, (uint8_t[]){0x01, 2}, 2, rsp, sizeof(rsp));
+	h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x4d, (uint8_t[]){0x01, 2}, 2, rsp, sizeof(rsp));
 	assert_int_equal(rsp[1], 0x02);
 	/* Bits for payloads we don't carry change nothing and store nothing. */
-	h_cmd(h, PRIV_ADMIN, NETFN_APP, 0x4d, (uint8_t[]){0x01, 3, 0x04, 0xff, 0xff, 0}, 6, rsp, sizeof(rsp));
+	h_cmd(h, PRIV_ADMIN, NETFN_APP, 0x4c, (uint8_t[]){0x01, 3, 0x04, 0xff, 0xff, 0}, 6, rsp, sizeof(rsp));
 	assert_int_equal(rsp[0], CC_OK);
 	assert_int_equal(h->out.nfx, 0);
 	/* It persists. */
@@ -569,20 +581,21 @@ test_payload_commands(void **state)
 
 		n = bmc_param_export(h->bmc, BMC_PARAM_SOL_PAYLOAD_ACCESS, blob);
 		assert_int_equal(bmc_param_import(h2->bmc, BMC_PARAM_SOL_PAYLOAD_ACCESS, blob, n), BMC_OK);
-		h_cmd(h2, PRIV_OPERATOR, NETFN_APP, 0x4c, (uint8_t[]){0x01, 3}, 2, rsp, sizeof(rsp));
+		h_cmd(h2, PRIV_OPERATOR, NETFN_APP, 0x4d, (uint8_t[]){0x01, 3}, 2, rsp, sizeof(rsp));
 		assert_int_equal(rsp[1], 0x00);
 		h_free(h2);
 	}
 	/* Refusals: user IDs, channels, operations. */
-	h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x4c, (uint8_t[]){0x01, 0}, 2, rsp, sizeof(rsp));
+	h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x4d, (uint8_t[]){0x01, 0}, 2, rsp, sizeof(rsp));
 	assert_int_equal(rsp[0], CC_INVALID_FIELD);
-	h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x4c, (uint8_t[]){0x01, BMC_MAX_USERS + 1}, 2, rsp, sizeof(rsp));
+	h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x4d, (uint8_t[]){0x01, BMC_MAX_USERS + 1}, 2, rsp, sizeof(rsp));
 	assert_int_equal(rsp[0], CC_INVALID_FIELD);
-	h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x4c, (uint8_t[]){0x02, 2}, 2, rsp, sizeof(rsp));
+	h_cmd(h, PRIV_OPERATOR, NETFN_APP, 0x4d, (uint8_t[]){0x02, 2}, 2, rsp, sizeof(rsp));
 	assert_int_equal(rsp[0], CC_INVALID_FIELD);
-	h_cmd(h, PRIV_ADMIN, NETFN_APP, 0x4d, (uint8_t[]){0x01, 0x80 | 3, 0x02, 0, 0, 0}, 6, rsp, sizeof(rsp));
+	h_cmd(
+	    h, PRIV_ADMIN, NETFN_APP, 0x4c, (uint8_t[]){0x01, 0x80 | 3, 0x02, 0, 0, 0}, 6, rsp, sizeof(rsp));
 	assert_int_equal(rsp[0], CC_INVALID_FIELD);
-	h_cmd(h, PRIV_ADMIN, NETFN_APP, 0x4d, (uint8_t[]){0x01, 0, 0x02, 0, 0, 0}, 6, rsp, sizeof(rsp));
+	h_cmd(h, PRIV_ADMIN, NETFN_APP, 0x4c, (uint8_t[]){0x01, 0, 0x02, 0, 0, 0}, 6, rsp, sizeof(rsp));
 	assert_int_equal(rsp[0], CC_INVALID_FIELD);
 
 	/* What the channel carries. */
@@ -886,7 +899,8 @@ test_inbound_once(void **state)
 	/* Runt packets are dropped. */
 	{
 		uint8_t pkt[BMC_DGRAM_MAX];
-		size_t n = client_seal_payload(&c, PAYLOAD_SOL, (const uint8_t *)"\x07\x00", 2, pkt, sizeof(pkt));
+		size_t n =
+		    client_seal_payload(&c, PAYLOAD_SOL, (const uint8_t *)"\x07\x00", 2, pkt, sizeof(pkt));
 		assert_int_equal(client_send(&c, pkt, n), 0);
 	}
 	bmc_sol_stats(h->bmc, &st);
@@ -1046,7 +1060,8 @@ deliver(struct lossy *l, const struct bmc_out *out)
 		if (lose(l)) {
 			/* the ACK is lost: the console still spent a session sequence number */
 			uint8_t tmp[BMC_DGRAM_MAX];
-			(void)client_seal_payload(l->c, PAYLOAD_SOL, (const uint8_t *)"\0\0\0\0", 4, tmp, sizeof(tmp));
+			(void)client_seal_payload(
+			    l->c, PAYLOAD_SOL, (const uint8_t *)"\0\0\0\0", 4, tmp, sizeof(tmp));
 			return;
 		}
 		client_sol_send(l->c, 0, p.seq, (uint8_t)p.n, 0, NULL, 0);
@@ -1107,6 +1122,76 @@ test_lossy_link_100k(void **state)
 	h_free(h);
 }
 
+/* Whatever a console sends, whenever: nothing breaks, nothing overflows. */
+static void
+test_random_traffic(void **state)
+{
+	struct client c;
+	struct harness *h = sol_up(&c);
+	uint32_t rng = 0x9e3779b9u;
+	static uint8_t big[6000];
+	uint8_t buf[300];
+	unsigned i;
+
+	(void)state;
+	pattern(big, sizeof(big), 5);
+	for (i = 0; i < 20000; i++) {
+		uint32_t r = lossy_rand(&rng);
+		size_t n = lossy_rand(&rng) % sizeof(buf), j;
+
+		for (j = 0; j < n; j++)
+			buf[j] = (uint8_t)lossy_rand(&rng);
+		switch (r % 8) {
+		case 0:
+		case 1:
+		case 2:
+			/* a SOL packet: random header, often a plausible one */
+			if (n >= 4 && (r & 0x100)) {
+				buf[0] &= 0x0f;
+				buf[1] &= 0x0f;
+				buf[3] &= (r & 0x200) ? 0x7f : 0x00;
+			}
+			{
+				uint8_t pkt[BMC_DGRAM_MAX];
+				size_t len = client_seal_payload(&c, PAYLOAD_SOL, buf, n, pkt, sizeof(pkt));
+				assert_true(len > 0);
+				client_send(&c, pkt, len);
+				assert_true(c.out.console_in_len <= BMC_CONSOLE_IN_MAX);
+				if (c.out.reply_len > 0) {
+					struct client_sol p;
+					assert_true(
+					    client_sol_open(&c, c.out.reply, c.out.reply_len, &p) >= 4);
+					assert_true(p.n <= SOL_CHARS_MAX);
+				}
+			}
+			break;
+		case 3:
+		case 4:
+			console(h, big, (n * (r % 20)) % sizeof(big));
+			assert_true(bmc_sol_room(h->bmc) <= BMC_SOL_BUFFER);
+			break;
+		case 5:
+			h->now.mono_ms += r % 300;
+			tick(h);
+			break;
+		case 6:
+			if (!bmc_sol_active(h->bmc))
+				assert_int_equal(activate(&c, AUX_IPMITOOL, NULL, NULL), CC_OK);
+			else if ((r & 0xff) == 0)
+				assert_int_equal(deactivate(&c), CC_OK);
+			break;
+		default: {
+			uint8_t d[2] = {(uint8_t)(1 + r % 255), (uint8_t)(r >> 8)};
+			sol_set(h, 3, d, 2);
+			d[0] = (uint8_t)((r >> 16) % 8);
+			sol_set(h, 4, d, 2);
+			break;
+		}
+		}
+	}
+	h_free(h);
+}
+
 int
 main(void)
 {
@@ -1127,6 +1212,7 @@ main(void)
 	    cmocka_unit_test(test_deactivating_bit_when_disabled),
 	    cmocka_unit_test(test_inactive),
 	    cmocka_unit_test(test_lossy_link_100k),
+	    cmocka_unit_test(test_random_traffic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
