@@ -813,10 +813,13 @@ do_host_exec(struct ctx *c, struct fy_node *m, int line)
 		} else if (strcmp(key, "poll_interval") == 0) {
 			if (number(c, v, l, key, 1, 3600, &x))
 				e->poll_interval_s = (unsigned)x;
+		} else if (strcmp(key, "console") == 0) {
+			if (scalar(c, v, l, key, e->console, sizeof(e->console)) && e->console[0] != '/')
+				cerr(c, l, "exec: console: expected an absolute path (a tty, pty or FIFO)");
 		} else
 			cerr(c, l,
 			    "exec: unknown key \"%s\" (power_on, power_off, reset, soft_off, nmi, status, "
-			    "timeout, poll_interval)",
+			    "timeout, poll_interval, console)",
 			    key);
 	}
 }

@@ -37,6 +37,7 @@ struct config_host_exec {
 	char status[CONFIG_CMD_MAX]; /* exit 0 on, 1 off, else unknown; "": none */
 	unsigned timeout_s; /* per command, 1..600 */
 	unsigned poll_interval_s; /* status polling, 1..3600 */
+	char console[CONFIG_PATH_MAX]; /* the host's serial console: a tty, pty or FIFO path; "": none */
 };
 
 struct config_user {

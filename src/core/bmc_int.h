@@ -174,6 +174,13 @@ struct bmc_params {
 };
 
 void params_defaults(struct bmc *bmc);
+/*
+ * Parameter 0, "set in progress", of every parameter command (LAN, SOL,
+ * boot options): write v (0 complete, 1 in progress, 2 commit) and answer
+ * its completion code; a claim left standing expires after a minute.
+ */
+uint8_t set_in_progress_write(uint8_t *state, uint64_t *since_ms, uint8_t v, uint64_t now_ms);
+void set_in_progress_expire(uint8_t *state, uint64_t since_ms, uint64_t now_ms);
 /* Volatile set-in-progress states return to 'complete' after a timeout. */
 void params_tick(struct bmc *bmc, uint64_t now_ms);
 /* The cipher suite IDs listed in LAN param 23, in order; returns the count. */

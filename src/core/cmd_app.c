@@ -338,6 +338,19 @@ cmd_get_channel_info(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 {
 	uint8_t ch = ctx_channel(ctx, buf_get_u8(rq));
 
+	if (ch == CHANNEL_SYSTEM) {
+		/* The host's own interface: KCS, no sessions, interrupts not specified. */
+		wbuf_put_u8(rs, ch);
+		wbuf_put_u8(rs, 0x0c); /* system interface */
+		wbuf_put_u8(rs, 0x05); /* KCS */
+		wbuf_put_u8(rs, 0x00); /* session-less */
+		wbuf_put_u8(rs, IPMI_FORUM_IANA_LO);
+		wbuf_put_u8(rs, IPMI_FORUM_IANA_MID);
+		wbuf_put_u8(rs, 0x00);
+		wbuf_put_u8(rs, 0xff);
+		wbuf_put_u8(rs, 0xff);
+		return CC_OK;
+	}
 	if (ch != CHANNEL_LAN)
 		return CC_INVALID_FIELD;
 	wbuf_put_u8(rs, ch);

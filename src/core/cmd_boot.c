@@ -12,15 +12,7 @@
  */
 #include "core/bmc_int.h"
 
-#define SET_IN_PROGRESS_TIMEOUT_MS 60000 /* as LAN parameter 0 (params.c) */
-
 /* A client that died mid-set must not lock the others out (CHECKLIST 18). */
-static void
-expire_set_in_progress(struct boot_options *b, uint64_t now_ms)
-{
-	if (b->set_in_progress != 0 && now_ms - b->set_in_progress_ms >= SET_IN_PROGRESS_TIMEOUT_MS)
-		b->set_in_progress = 0;
-}
 
 uint8_t
 cmd_get_system_boot_options(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
@@ -29,7 +21,7 @@ cmd_get_system_boot_options(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs
 	uint8_t param = buf_get_u8(rq) & 0x7f, set = buf_get_u8(rq);
 
 	(void)buf_get_u8(rq); /* block selector: no parameter here uses it */
-	expire_set_in_progress(b, ctx->now->mono_ms);
+	set_in_progress_expire(&b->set_in_progress, b->set_in_progress_ms, ctx->now->mono_ms);
 	if (param >= BOOT_PARAM_COUNT)
 		return CC_PARAM_UNSUPPORTED;
 	if (param == BOOT_PARAM_MAILBOX && set >= BOOT_MAILBOX_BLOCKS)
@@ -90,25 +82,6 @@ set_len_ok(uint8_t param, size_t n)
 	}
 }
 
-static uint8_t
-set_in_progress(struct cmd_ctx *ctx, struct boot_options *b, uint8_t v)
-{
-	switch (v & 0x03) {
-	case 0x00:
-	case 0x02: /* commit write: every set is applied at once, so commit is "complete" */
-		b->set_in_progress = 0;
-		return CC_OK;
-	case 0x01:
-		if (b->set_in_progress == 1)
-			return CC_SET_IN_PROGRESS;
-		b->set_in_progress = 1;
-		b->set_in_progress_ms = ctx->now->mono_ms;
-		return CC_OK;
-	default:
-		return CC_INVALID_FIELD;
-	}
-}
-
 uint8_t
 cmd_set_system_boot_options(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 {
@@ -118,7 +91,7 @@ cmd_set_system_boot_options(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs
 	struct boot_saved before = b->saved;
 
 	(void)rs;
-	expire_set_in_progress(b, ctx->now->mono_ms);
+	set_in_progress_expire(&b->set_in_progress, b->set_in_progress_ms, ctx->now->mono_ms);
 	if (param >= BOOT_PARAM_COUNT)
 		return CC_PARAM_UNSUPPORTED;
 	if (!set_len_ok(param, n))
@@ -127,7 +100,8 @@ cmd_set_system_boot_options(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs
 
 	switch (param) {
 	case BOOT_PARAM_SET_IN_PROGRESS:
-		cc = set_in_progress(ctx, b, d[0]);
+		cc = set_in_progress_write(
+		    &b->set_in_progress, &b->set_in_progress_ms, d[0], ctx->now->mono_ms);
 		break;
 	case BOOT_PARAM_PARTITION_SELECTOR:
 		b->saved.partition_selector = d[0];

@@ -117,20 +117,8 @@ cmd_set_sol_config(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 
 	switch (param) {
 	case SP_SET_IN_PROGRESS:
-		switch (d[0] & 0x03) {
-		case 0x00:
-		case 0x02: /* commit: every set is already in force */
-			sp->set_in_progress = 0;
-			return CC_OK;
-		case 0x01:
-			if (sp->set_in_progress == 1)
-				return CC_SET_IN_PROGRESS;
-			sp->set_in_progress = 1;
-			sp->set_in_progress_ms = ctx->now->mono_ms;
-			return CC_OK;
-		default:
-			return CC_INVALID_FIELD;
-		}
+		return set_in_progress_write(
+		    &sp->set_in_progress, &sp->set_in_progress_ms, d[0], ctx->now->mono_ms);
 	case SP_ENABLE:
 		if (d[0] & 0xfe)
 			return CC_INVALID_FIELD;

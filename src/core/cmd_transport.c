@@ -287,20 +287,8 @@ cmd_set_lan_config(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 
 	switch (param) {
 	case LP_SET_IN_PROGRESS:
-		switch (d[0] & 0x03) {
-		case 0x00:
-		case 0x02: /* commit: every set is applied at once, so commit is "complete" */
-			l->set_in_progress = 0;
-			return CC_OK;
-		case 0x01:
-			if (l->set_in_progress == 1)
-				return CC_SET_IN_PROGRESS;
-			l->set_in_progress = 1;
-			l->set_in_progress_ms = ctx->now->mono_ms;
-			return CC_OK;
-		default:
-			return CC_INVALID_FIELD;
-		}
+		return set_in_progress_write(
+		    &l->set_in_progress, &l->set_in_progress_ms, d[0], ctx->now->mono_ms);
 	case LP_AUTH_ENABLES:
 		for (i = 0; i < 5; i++)
 			if (d[i] & ~auth_support(bmc))

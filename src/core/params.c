@@ -92,10 +92,8 @@ params_tick(struct bmc *bmc, uint64_t now_ms)
 	struct sol_params *sp = &bmc->params.sol;
 
 	/* A client that died mid-set must not lock the others out (CHECKLIST 18). */
-	if (l->set_in_progress != 0 && now_ms - l->set_in_progress_ms >= SET_IN_PROGRESS_TIMEOUT_MS)
-		l->set_in_progress = 0;
-	if (sp->set_in_progress != 0 && now_ms - sp->set_in_progress_ms >= SET_IN_PROGRESS_TIMEOUT_MS)
-		sp->set_in_progress = 0;
+	set_in_progress_expire(&l->set_in_progress, l->set_in_progress_ms, now_ms);
+	set_in_progress_expire(&sp->set_in_progress, sp->set_in_progress_ms, now_ms);
 }
 
 /* Where each parameter lives: key, offset in struct bmc, size. */
@@ -205,4 +203,30 @@ params_kg_configured(const struct bmc *bmc)
 		if (bmc->conf.kg[i] != 0)
 			return true;
 	return false;
+}
+
+uint8_t
+set_in_progress_write(uint8_t *state, uint64_t *since_ms, uint8_t v, uint64_t now_ms)
+{
+	switch (v & 0x03) {
+	case 0x00:
+	case 0x02: /* commit: every set is applied at once, so commit is "complete" */
+		*state = 0;
+		return CC_OK;
+	case 0x01:
+		if (*state == 1)
+			return CC_SET_IN_PROGRESS;
+		*state = 1;
+		*since_ms = now_ms;
+		return CC_OK;
+	default:
+		return CC_INVALID_FIELD;
+	}
+}
+
+void
+set_in_progress_expire(uint8_t *state, uint64_t since_ms, uint64_t now_ms)
+{
+	if (*state != 0 && now_ms - since_ms >= SET_IN_PROGRESS_TIMEOUT_MS)
+		*state = 0;
 }

@@ -19,8 +19,8 @@
  * are dropped and counted; the edge's console ring buffer keeps the full
  * log); out may receive a SOL packet to send.  Returns bytes queued.
  */
-size_t bmc_console_output(struct bmc *bmc, const struct bmc_time *now, const uint8_t *bytes, size_t len,
-    struct bmc_out *out);
+size_t bmc_console_output(
+    struct bmc *bmc, const struct bmc_time *now, const uint8_t *bytes, size_t len, struct bmc_out *out);
 
 /* Is a SOL payload active?  (The edge may skip building output when not.) */
 bool bmc_sol_active(const struct bmc *bmc);

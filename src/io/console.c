@@ -63,6 +63,21 @@ console_tail(const struct instance *inst, uint8_t *out, size_t max)
 	return n;
 }
 
+/*
+ * Before new output is logged: a SOL client that has just activated sees
+ * what comes from now on, not the log before it (`console log` has that).
+ */
+static void
+sol_sync(struct instance *inst)
+{
+	struct console_log *c = &inst->console;
+	int active = bmc_sol_active(inst->bmc);
+
+	if (!active || !c->sol_was_active)
+		c->sol_sent = c->total;
+	c->sol_was_active = active;
+}
+
 /* Hand the core what it will take of the log's unsent tail. */
 static void
 feed_sol(struct instance *inst)
@@ -71,13 +86,9 @@ feed_sol(struct instance *inst)
 	uint64_t oldest = c->total - c->len;
 	int active = bmc_sol_active(inst->bmc);
 
-	if (active && !c->sol_was_active)
-		c->sol_sent = c->total; /* a new SOL client sees what comes from now on */
-	c->sol_was_active = active;
-	if (!active) {
-		c->sol_sent = c->total;
+	sol_sync(inst);
+	if (!active)
 		return;
-	}
 	if (c->pumping)
 		return;
 	c->pumping = 1;
@@ -115,6 +126,7 @@ console_output(struct instance *inst, const uint8_t *bytes, size_t n)
 {
 	if (n == 0)
 		return;
+	sol_sync(inst);
 	log_append(&inst->console, bytes, n);
 	feed_sol(inst);
 }
@@ -125,6 +137,7 @@ console_pump(struct instance *inst)
 	uint8_t buf[4096];
 	size_t n;
 
+	sol_sync(inst);
 	/* Whatever the simulated machine printed (the sim backend's console). */
 	while (inst->sim != NULL && inst->backend == &host_backend_sim &&
 	    (n = sim_console_take(inst->sim, buf, sizeof(buf))) > 0)
@@ -138,6 +151,8 @@ console_input(struct instance *inst, const uint8_t *bytes, size_t n, int brk)
 	(void)brk; /* the simulated UART has no break handling */
 	if (inst->backend == &host_backend_sim)
 		sim_console_input(inst->sim, bytes, n);
+	else if (inst->condev.open)
+		console_dev_write(&inst->condev, bytes, n);
 	else if (inst->backend->console_write != NULL)
 		inst->backend->console_write(inst, bytes, n);
 	console_pump(inst); /* the echo goes out at once */

@@ -199,6 +199,8 @@ host_sample(struct instance *inst)
 		sim_report_events(inst);
 	else
 		(void)sim_take_events(inst->sim); /* the real host reports for itself */
+	if (inst->condev.path[0] != '\0' && !inst->condev.open)
+		(void)console_dev_open(&inst->condev); /* (re)attach the console device */
 	console_pump(inst);
 	/* The OS's watchdog daemon pets a running timer while the OS is healthy. */
 	bmc_chassis_info(inst->bmc, &now, &ci);
@@ -247,6 +249,10 @@ host_start(struct instance *inst, const struct sim_params *params, char *err, si
 	}
 	if (inst->backend == NULL)
 		inst->backend = &host_backend_sim;
+	inst->condev.inst = inst;
+	inst->condev.fd = -1;
+	if (inst->backend != &host_backend_sim)
+		snprintf(inst->condev.path, sizeof(inst->condev.path), "%s", inst->cfg->host_exec.console);
 	inst->sample_last_ms = uv_now(inst->loop);
 	if (inst->backend->start(inst, err, errlen) == -1)
 		return -1;
@@ -269,6 +275,7 @@ host_start(struct instance *inst, const struct sim_params *params, char *err, si
 void
 host_close(struct instance *inst)
 {
+	console_dev_close(&inst->condev);
 	if (inst->backend != NULL)
 		inst->backend->close(inst);
 	if (inst->sample_running) {

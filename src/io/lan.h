@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "core/bmc.h"
 #include "io/console.h"
+#include "io/console_dev.h"
 
 struct store;
 struct sim_host;
@@ -67,6 +68,7 @@ struct instance {
 	size_t nbatch;
 
 	struct console_log console; /* console.c */
+	struct console_dev condev; /* a backend's console device (console_dev.c); path "" = none */
 
 	struct bmc_out out; /* scratch for one call; the loop is not re-entrant */
 };

@@ -1,5 +1,7 @@
 """Serial over LAN with ipmitool and FreeIPMI's ipmiconsole, also over a lossy link."""
+import os
 import random
+import select
 import re
 import socket
 import subprocess
@@ -190,3 +192,38 @@ def test_burst_over_a_lossy_link(bmc):
         child.expect(pexpect.EOF, timeout=60)
     finally:
         proxy.close()
+
+
+def test_exec_host_console_over_sol(make_daemon, tmp_path):
+    """A host reached by commands, its serial console a pty: log and SOL both ways."""
+    master, slave = os.openpty()
+    script = tmp_path / "power.sh"
+    script.write_text("#!/bin/sh\nexit 0\n")
+    script.chmod(0o755)
+    config = (f"host:\n  type: exec\n  exec:\n    power_on: \"{script} on\"\n    power_off: \"{script} off\"\n"
+              f"    console: {os.ttyname(slave)}\n")
+    d = make_daemon(config=config)
+    try:
+        deadline = time.monotonic() + 10
+        while "attached" not in d.log() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        os.write(master, b"boot text from a real host\r\n")
+        deadline = time.monotonic() + 10
+        while "boot text from a real host" not in d.ctl("console", "log", check=True).stdout:
+            assert time.monotonic() < deadline, d.log()
+            time.sleep(0.2)
+        child = sol_client(d)
+        os.write(master, b"hello-over-sol\r\n")
+        child.expect_exact("hello-over-sol")
+        child.send("typed-by-operator")
+        got, deadline = b"", time.monotonic() + 10
+        while b"typed-by-operator" not in got and time.monotonic() < deadline:
+            r, _, _ = select.select([master], [], [], 0.5)
+            if r:
+                got += os.read(master, 4096)
+        assert b"typed-by-operator" in got, got
+        child.send("\r~.")  # ipmitool's escape counts only at the start of a line
+        child.expect(pexpect.EOF)
+    finally:
+        os.close(master)
+        os.close(slave)
