@@ -78,7 +78,8 @@ test_defaults_and_find(void **state)
 	static const char *const names[NB_BUILTIN] = {"CPU1 Temp", "CPU2 Temp", "DIMM Temp", "Inlet Temp",
 	    "Exhaust Temp", "12V", "5V", "3.3V", "VBAT", "FAN1", "FAN2", "FAN3", "FAN4", "PSU1 Power In",
 	    "PSU2 Power In", "PSU1 Current", "PSU2 Current", "CPU1 Status", "CPU2 Status", "PSU1 Status",
-	    "PSU2 Status", "Intrusion", "Power Unit", "System Event", "Watchdog2", "Event Log", "Session Audit", "Sys Restart"};
+	    "PSU2 Status", "Intrusion", "Power Unit", "System Event", "Watchdog2", "Event Log",
+	    "Session Audit", "Sys Restart"};
 	struct harness *h = h_new(NULL);
 	struct bmc_sensor_info info;
 	size_t i, nthr = 0;
