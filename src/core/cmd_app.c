@@ -122,6 +122,47 @@ cmd_get_bmc_global_enables(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 	return CC_OK;
 }
 
+/*
+ * The system interface's message queue and event buffer (IPMI 2.0 22.3-22.8),
+ * which the host's driver polls: nothing is ever bridged or buffered to it,
+ * so the flags read 0 and the queues are empty (80h, "no data").
+ */
+uint8_t
+cmd_clear_message_flags(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
+{
+	(void)ctx;
+	(void)rq;
+	(void)rs;
+	return CC_OK;
+}
+
+uint8_t
+cmd_get_message_flags(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
+{
+	(void)ctx;
+	(void)rq;
+	wbuf_put_u8(rs, 0x00);
+	return CC_OK;
+}
+
+uint8_t
+cmd_get_message(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
+{
+	(void)ctx;
+	(void)rq;
+	(void)rs;
+	return 0x80; /* data not available: the queue is empty */
+}
+
+uint8_t
+cmd_read_event_message_buffer(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
+{
+	(void)ctx;
+	(void)rq;
+	(void)rs;
+	return 0x80; /* no data: events go to the SEL, not to the buffer */
+}
+
 uint8_t
 cmd_get_channel_auth_caps(struct cmd_ctx *ctx, struct buf *rq, struct wbuf *rs)
 {

@@ -63,6 +63,16 @@ test_basics(void **state)
 	(void)state;
 	assert_int_equal(h_cmd(h, PRIV_USER, NETFN_APP, 0x04, NULL, 0, rsp, sizeof(rsp)), 3);
 	assert_int_equal(rsp[1], 0x55);
+	/* The system interface's queues: flags 0, nothing to read. */
+	assert_int_equal(h_cmd(h, PRIV_USER, NETFN_APP, 0x31, NULL, 0, rsp, sizeof(rsp)), 2);
+	assert_int_equal(rsp[0] | rsp[1], 0);
+	assert_int_equal(h_cmd(h, PRIV_USER, NETFN_APP, 0x33, NULL, 0, rsp, sizeof(rsp)), 1);
+	assert_int_equal(rsp[0], 0x80);
+	assert_int_equal(h_cmd(h, PRIV_USER, NETFN_APP, 0x35, NULL, 0, rsp, sizeof(rsp)), 1);
+	assert_int_equal(rsp[0], 0x80);
+	assert_int_equal(
+	    h_cmd(h, PRIV_USER, NETFN_APP, 0x30, (const uint8_t[]){0xff}, 1, rsp, sizeof(rsp)), 1);
+	assert_int_equal(rsp[0], CC_OK);
 	/* No host has reported power yet: S5/G2 soft-off, D3; once on: S0/G0, D0. */
 	assert_int_equal(h_cmd(h, PRIV_USER, NETFN_APP, 0x07, NULL, 0, rsp, sizeof(rsp)), 3);
 	assert_int_equal(rsp[1], 0x05);

@@ -636,11 +636,11 @@ test_sysif_over_the_wire(void **state)
 	assert_int_equal(s.ev[1].netfn, NETFN_CHASSIS | 1);
 	assert_int_equal(s.ev[1].len, 4);
 	assert_int_equal(s.data[1][0], CC_OK);
-	/* Read Event Message Buffer is not implemented: answered all the same, with seq 12h. */
+	/* Read Event Message Buffer: the buffer is always empty (80h), answered with seq 12h. */
 	assert_int_equal(s.ev[2].seq, 0x12);
 	assert_int_equal(s.ev[2].cmd, 0x35);
 	assert_int_equal(s.ev[2].len, 1);
-	assert_int_equal(s.data[2][0], CC_INVALID_CMD);
+	assert_int_equal(s.data[2][0], 0x80);
 	h_free(p.h);
 }
 
