@@ -357,6 +357,8 @@ config_defaults(struct config *cfg)
 	cfg->host_type = CONFIG_HOST_SIM;
 	cfg->host_exec.timeout_s = 10;
 	cfg->host_exec.poll_interval_s = 5;
+	snprintf(cfg->host_qemu.binary, sizeof(cfg->host_qemu.binary), "qemu-system-x86_64");
+	cfg->host_qemu.shutdown_timeout_s = 30;
 	cfg->nsensors = bmc_sensor_defaults(cfg->sensors, CONFIG_MAX_SENSORS);
 	if (cfg->nsensors > CONFIG_MAX_SENSORS)
 		cfg->nsensors = CONFIG_MAX_SENSORS;
@@ -825,6 +827,55 @@ do_host_exec(struct ctx *c, struct fy_node *m, int line)
 }
 
 static void
+do_host_qemu(struct ctx *c, struct fy_node *m, int line)
+{
+	struct config_host_qemu *q = &c->cfg->host_qemu;
+	struct fy_node_pair *p;
+	void *it = NULL;
+	unsigned long x;
+
+	if (!fy_node_is_mapping(m)) {
+		cerr(c, line, "qemu: expected a mapping with binary, args and shutdown_timeout");
+		return;
+	}
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k);
+
+		if (key == NULL) {
+			cerr(c, l, "qemu: keys must be names");
+		} else if (strcmp(key, "binary") == 0) {
+			if (scalar(c, v, l, key, q->binary, sizeof(q->binary)) && q->binary[0] == '\0')
+				cerr(c, l,
+				    "qemu: binary: expected a program (a path, or a name looked up in PATH)");
+		} else if (strcmp(key, "args") == 0) {
+			struct fy_node *item;
+			void *it2 = NULL;
+
+			if (v == NULL || !fy_node_is_sequence(v)) {
+				cerr(c, l, "qemu: args: expected a list of arguments");
+				continue;
+			}
+			q->nargs = 0;
+			while ((item = fy_node_sequence_iterate(v, &it2)) != NULL) {
+				if (q->nargs == CONFIG_QEMU_ARGS_MAX) {
+					cerr(c, l, "qemu: args: at most %d arguments", CONFIG_QEMU_ARGS_MAX);
+					break;
+				}
+				if (scalar(c, item, l, "args", q->args[q->nargs], sizeof(q->args[0])))
+					q->nargs++;
+			}
+		} else if (strcmp(key, "shutdown_timeout") == 0) {
+			if (number(c, v, l, key, 1, 3600, &x))
+				q->shutdown_timeout_s = (unsigned)x;
+		} else {
+			cerr(c, l, "qemu: unknown key \"%s\" (binary, args, shutdown_timeout)", key);
+		}
+	}
+}
+
+static void
 do_host(struct ctx *c, struct fy_node *m, int line)
 {
 	struct sim_params *h = &c->cfg->host;
@@ -832,10 +883,10 @@ do_host(struct ctx *c, struct fy_node *m, int line)
 	void *it = NULL;
 	unsigned long x;
 	double d;
-	int type_line = line, exec_line = 0;
+	int type_line = line, exec_line = 0, qemu_line = 0;
 
 	if (!fy_node_is_mapping(m)) {
-		cerr(c, line, "host: expected a mapping with type, power, load, ambient and exec");
+		cerr(c, line, "host: expected a mapping with type, power, load, ambient, exec and qemu");
 		return;
 	}
 	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
@@ -854,11 +905,16 @@ do_host(struct ctx *c, struct fy_node *m, int line)
 				c->cfg->host_type = CONFIG_HOST_SIM;
 			else if (strcmp(buf, "exec") == 0)
 				c->cfg->host_type = CONFIG_HOST_EXEC;
+			else if (strcmp(buf, "qemu") == 0)
+				c->cfg->host_type = CONFIG_HOST_QEMU;
 			else
-				cerr(c, l, "type: expected sim or exec, not \"%s\"", buf);
+				cerr(c, l, "type: expected sim, exec or qemu, not \"%s\"", buf);
 		} else if (strcmp(key, "exec") == 0) {
 			exec_line = l;
 			do_host_exec(c, v, l);
+		} else if (strcmp(key, "qemu") == 0) {
+			qemu_line = l;
+			do_host_qemu(c, v, l);
 		} else if (strcmp(key, "power") == 0) {
 			if (scalar(c, v, l, key, buf, sizeof(buf)) && !bool_word(buf, &h->power_on))
 				cerr(c, l, "power: expected on or off, not \"%s\"", buf);
@@ -878,8 +934,12 @@ do_host(struct ctx *c, struct fy_node *m, int line)
 			cerr(c, exec_line ? exec_line : type_line,
 			    "type exec: exec.power_on and exec.power_off are required");
 	} else if (exec_line != 0) {
-		cerr(c, exec_line, "exec: the commands are for type: exec (the host type is sim)");
+		cerr(c, exec_line, "exec: the commands are for type: exec (the host type is %s)",
+		    c->cfg->host_type == CONFIG_HOST_QEMU ? "qemu" : "sim");
 	}
+	if (c->cfg->host_type != CONFIG_HOST_QEMU && qemu_line != 0)
+		cerr(c, qemu_line, "qemu: the VM settings are for type: qemu (the host type is %s)",
+		    c->cfg->host_type == CONFIG_HOST_EXEC ? "exec" : "sim");
 }
 
 /* ---- sel ---- */

@@ -25,6 +25,7 @@
 enum config_host_type {
 	CONFIG_HOST_SIM, /* the built-in simulated server */
 	CONFIG_HOST_EXEC, /* configured commands (io/host_exec.c) */
+	CONFIG_HOST_QEMU, /* a QEMU virtual machine the daemon spawns (io/host_qemu.c) */
 };
 
 /* `host.exec`: the commands of the exec backend; "" = not configured. */
@@ -38,6 +39,17 @@ struct config_host_exec {
 	unsigned timeout_s; /* per command, 1..600 */
 	unsigned poll_interval_s; /* status polling, 1..3600 */
 	char console[CONFIG_PATH_MAX]; /* the host's serial console: a tty, pty or FIFO path; "": none */
+};
+
+#define CONFIG_QEMU_ARGS_MAX 64 /* host.qemu.args entries */
+#define CONFIG_QEMU_ARG_MAX 1024 /* one of them, with its NUL */
+
+/* `host.qemu`: the VM of the qemu backend. */
+struct config_host_qemu {
+	char binary[CONFIG_PATH_MAX]; /* default qemu-system-x86_64 (looked up in PATH) */
+	char args[CONFIG_QEMU_ARGS_MAX][CONFIG_QEMU_ARG_MAX]; /* the user's arguments, before ours */
+	size_t nargs;
+	unsigned shutdown_timeout_s; /* a soft off's grace before a hard off, 1..3600 */
 };
 
 struct config_user {
@@ -61,6 +73,7 @@ struct config {
 	struct sim_params host; /* `host:`; ncpus, nfans, npsus and seed are the daemon's */
 	enum config_host_type host_type;
 	struct config_host_exec host_exec; /* `host.exec`, checked when host_type is exec */
+	struct config_host_qemu host_qemu; /* `host.qemu`, checked when host_type is qemu */
 	/* The sensor list: the built-in server, less `sensors.remove`, with `sensors.define`. */
 	struct bmc_sensor_conf sensors[CONFIG_MAX_SENSORS];
 	size_t nsensors;

@@ -35,6 +35,9 @@
 #include "io/log.h"
 #include "store/store.h"
 
+/* io/host_qemu.c: a QEMU virtual machine as the governed host. */
+extern const struct host_backend host_backend_qemu;
+
 #ifndef GHOSTBMC_VERSION
 #define GHOSTBMC_VERSION "unknown"
 #endif
@@ -654,6 +657,8 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 	memcpy(&cfg->host.seed, bmc_get_conf(inst->bmc)->system_guid, sizeof(cfg->host.seed));
 	if (cfg->host_type == CONFIG_HOST_EXEC)
 		inst->backend = &host_backend_exec;
+	else if (cfg->host_type == CONFIG_HOST_QEMU)
+		inst->backend = &host_backend_qemu;
 	if (host_start(inst, &cfg->host, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if ((d->ctl = ctl_open(inst, d->sock_path, err, sizeof(err))) == NULL)

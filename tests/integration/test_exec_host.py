@@ -364,7 +364,7 @@ def test_config_checks(tmp_path):
     assert "bad.yaml:8: exec: unknown key \"power_cycle\"" in err, err
     assert "bad.yaml:9: nmi: expected a command" in err, err
     rc, err = check_config(tmp_path, "host:\n  type: kvm\n")
-    assert rc == 1 and "bad.yaml:2: type: expected sim or exec, not \"kvm\"" in err, err
+    assert rc == 1 and "bad.yaml:2: type: expected sim, exec or qemu, not \"kvm\"" in err, err
     rc, err = check_config(tmp_path, "host:\n  type: exec\n  power: off\n  exec:\n    power_on: a on\n"
                                      "    power_off: a off\n    status: a status\n")
     assert rc == 0, err
