@@ -95,29 +95,28 @@ struct qemu_host {
 
 	uv_timer_t tick;
 	uv_pipe_t listener; /* vm-ipmi.sock */
-	int nopen; /* of tick and listener; the struct is freed at 0 */
-	bool tick_open, listener_open, closing;
-
-	int pid; /* the running VM, 0 = none (power off) */
 	struct qproc *proc; /* our child, or NULL (none, or a re-attached VM) */
-	bool on; /* the power last reported */
+	struct qconn *vm, *qmp, *con;
+
 	uint64_t pid_since_ms; /* spawn or re-attach */
-	bool off_requested; /* an off is under way (quit or SIGTERM sent) */
 	uint64_t kill_at; /* SIGKILL the group then; 0 = none */
 	uint64_t hard_off_at; /* a soft off's deadline; 0 = none */
-	bool want_on; /* power on once the VM is gone (cycle, on during an off) */
-	unsigned want_on_delay_s;
-	uint8_t want_on_cause;
 	uint64_t spawn_at; /* 0 = none */
-	bool expect_reset; /* our system_reset: its RESET event is no news */
 	uint64_t last_reset_ms; /* the last reset reported or expected */
-
-	struct qconn *vm, *qmp, *con;
+	uint64_t last_try_ms;
+	uint64_t qmp_pending_since;
+	int nopen; /* of tick and listener; the struct is freed at 0 */
+	int pid; /* the running VM, 0 = none (power off) */
+	unsigned want_on_delay_s;
+	char qmp_pending[32]; /* a command waiting for QMP; "" = none */
+	uint8_t want_on_cause;
+	bool tick_open, listener_open, closing;
+	bool on; /* the power last reported */
+	bool off_requested; /* an off is under way (quit or SIGTERM sent) */
+	bool want_on; /* power on once the VM is gone (cycle, on during an off) */
+	bool expect_reset; /* our system_reset: its RESET event is no news */
 	bool qmp_ready; /* capabilities negotiated */
 	bool qmp_fault_reported;
-	uint64_t last_try_ms;
-	char qmp_pending[32]; /* a command waiting for QMP; "" = none */
-	uint64_t qmp_pending_since;
 };
 
 static void vm_gone(struct qemu_host *h, const char *why, bool early_fault);
