@@ -26,6 +26,7 @@ enum {
 	OPT_LISTEN = 256,
 	OPT_STATE_DIR,
 	OPT_ADMIN_PASSWORD_FILE,
+	OPT_USER,
 };
 
 static const struct option longopts[] = {
@@ -33,6 +34,7 @@ static const struct option longopts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"state-dir", required_argument, NULL, OPT_STATE_DIR},
     {"admin-password-file", required_argument, NULL, OPT_ADMIN_PASSWORD_FILE},
+    {"user", required_argument, NULL, OPT_USER},
     {"check", no_argument, NULL, 'n'},
     {"foreground", no_argument, NULL, 'd'},
     {"verbose", no_argument, NULL, 'v'},
@@ -46,7 +48,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: ghostbmcd [-dhnVv] [-c FILE] [--listen ADDR:PORT]... [--state-dir DIR]\n"
-	    "                 [--admin-password-file FILE]\n"
+	    "                 [--admin-password-file FILE] [--user NAME]\n"
 	    "\n"
 	    "  -c, --config FILE        read the YAML configuration FILE (default: none, built-in\n"
 	    "                           defaults)\n"
@@ -58,6 +60,9 @@ usage(FILE *f)
 	    "      --admin-password-file FILE\n"
 	    "                           create or update user \"admin\" (administrator) with the\n"
 	    "                           password on the first line of FILE\n"
+	    "      --user NAME          when started as root: after binding the listen addresses\n"
+	    "                           and preparing the state directory, give the directory to\n"
+	    "                           NAME and run as NAME (overrides the configuration's user)\n"
 	    "  -n, --check              check the configuration and the password files, then exit\n"
 	    "                           (0: valid, 1: not)\n"
 	    "  -d, --foreground         log to stderr instead of syslog (ghostbmcd never forks)\n"
@@ -72,7 +77,7 @@ usage(FILE *f)
 /* Configuration, flags over it, then the check or the daemon.  Returns the exit status. */
 static int
 run(struct config *cfg, const char *config_file, const struct bmc_addr *listen, size_t nlisten,
-    const char *state_dir, const char *admin_file, int check)
+    const char *state_dir, const char *admin_file, const char *user, int check)
 {
 	char err[CONFIG_PATH_MAX + 256];
 
@@ -92,6 +97,13 @@ run(struct config *cfg, const char *config_file, const struct bmc_addr *listen, 
 			return 1;
 		}
 		snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s", state_dir);
+	}
+	if (user != NULL) {
+		if (user[0] == '\0' || strlen(user) >= sizeof(cfg->user)) {
+			fprintf(stderr, "ghostbmcd: --user: not an account name\n");
+			return 1;
+		}
+		snprintf(cfg->user, sizeof(cfg->user), "%s", user);
 	}
 	if (check) {
 		if (daemon_check(cfg, admin_file) == -1)
@@ -115,7 +127,7 @@ int
 main(int argc, char *argv[])
 {
 	struct bmc_addr listen[CONFIG_MAX_LISTEN];
-	const char *config_file = NULL, *state_dir = NULL, *admin_file = NULL;
+	const char *config_file = NULL, *state_dir = NULL, *admin_file = NULL, *user = NULL;
 	struct config *cfg;
 	size_t nlisten = 0;
 	int ch, check = 0, foreground = 0, verbose = 0, rc;
@@ -145,6 +157,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_ADMIN_PASSWORD_FILE:
 			admin_file = optarg;
+			break;
+		case OPT_USER:
+			user = optarg;
 			break;
 		case 'n':
 			check = 1;
@@ -179,7 +194,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "ghostbmcd: %s\n", strerror(errno));
 		return 1;
 	}
-	rc = run(cfg, config_file, listen, nlisten, state_dir, admin_file, check);
+	rc = run(cfg, config_file, listen, nlisten, state_dir, admin_file, user, check);
 	free(cfg);
 	return rc;
 }

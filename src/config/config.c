@@ -2001,7 +2001,7 @@ do_root(struct ctx *c, struct fy_node *root)
 	if (root == NULL)
 		return; /* an empty file: all defaults */
 	if (!fy_node_is_mapping(root)) {
-		cerr(c, 1, "the file must be a mapping of keys (state_dir, listen, bmc, users...)");
+		cerr(c, 1, "the file must be a mapping of keys (state_dir, listen, user, bmc, users...)");
 		return;
 	}
 	while ((p = fy_node_mapping_iterate(root, &it)) != NULL) {
@@ -2019,7 +2019,15 @@ do_root(struct ctx *c, struct fy_node *root)
 			    c, v, l, key, c->cfg->admin_password_file, sizeof(c->cfg->admin_password_file));
 		else if (strcmp(key, "listen") == 0)
 			do_listen(c, v, l);
-		else if (strcmp(key, "log_level") == 0) {
+		else if (strcmp(key, "user") == 0) {
+			if (is_null(v))
+				c->cfg->user[0] = '\0';
+			else if (scalar(c, v, l, key, c->cfg->user, sizeof(c->cfg->user)) &&
+			    (c->cfg->user[0] == '\0' || strpbrk(c->cfg->user, ":/ \t\n") != NULL)) {
+				cerr(c, l, "user: expected a system account name, not \"%s\"", c->cfg->user);
+				c->cfg->user[0] = '\0';
+			}
+		} else if (strcmp(key, "log_level") == 0) {
 			if (scalar(c, v, l, key, buf, sizeof(buf))) {
 				if (strcmp(buf, "debug") == 0)
 					c->cfg->log_level = BMC_LOG_DEBUG;

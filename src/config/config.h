@@ -20,6 +20,7 @@
 #define CONFIG_MAX_SENSORS BMC_MAX_SENSORS
 #define CONFIG_PATH_MAX 4096
 #define CONFIG_CMD_MAX 1024 /* a host command, run with /bin/sh -c */
+#define CONFIG_USER_MAX 256 /* a system account name, with its NUL */
 
 /* `host.type`: what carries out power actions (io/hostif.h). */
 enum config_host_type {
@@ -66,6 +67,11 @@ struct config {
 	size_t nlisten;
 	char state_dir[CONFIG_PATH_MAX];
 	char admin_password_file[CONFIG_PATH_MAX];
+	/*
+	 * `user`: the account to switch to after start-up when started as root
+	 * (io/daemon.c); "" to stay as started.  --user overrides it.
+	 */
+	char user[CONFIG_USER_MAX];
 	int log_level; /* enum bmc_log_level */
 	struct bmc_conf bmc; /* the instance */
 	struct config_user users[CONFIG_MAX_USERS];

@@ -8,9 +8,12 @@
 
 #include <arpa/inet.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -179,14 +182,171 @@ check_sdr_import(const struct config *cfg)
 	return 0;
 }
 
+/* ---- the account to run as ---- */
+
+struct run_user {
+	bool drop; /* started as root with another account to become */
+	char name[CONFIG_USER_MAX];
+	uid_t uid;
+	gid_t gid;
+};
+
+/*
+ * Resolve `user` / --user.  As root, a non-root account is one to drop to;
+ * not as root, the account must be the one already running (nothing can
+ * be switched).  0, or -1 with a reason in err.
+ */
+static int
+run_user_resolve(const struct config *cfg, struct run_user *ru, char *err, size_t errlen)
+{
+	struct passwd *pw;
+
+	memset(ru, 0, sizeof(*ru));
+	if (cfg->user[0] == '\0')
+		return 0;
+	errno = 0;
+	if ((pw = getpwnam(cfg->user)) == NULL) {
+		snprintf(
+		    err, errlen, "user %s: %s", cfg->user, errno != 0 ? strerror(errno) : "no such account");
+		return -1;
+	}
+	snprintf(ru->name, sizeof(ru->name), "%s", pw->pw_name);
+	ru->uid = pw->pw_uid;
+	ru->gid = pw->pw_gid;
+	if (geteuid() != 0) {
+		if (ru->uid != geteuid() || ru->gid != getegid()) {
+			snprintf(err, errlen,
+			    "user %s: only root can switch to another account (running as uid %ld, gid %ld); "
+			    "start ghostbmcd as %s instead, or as root",
+			    ru->name, (long)geteuid(), (long)getegid(), ru->name);
+			return -1;
+		}
+		return 0; /* already that account */
+	}
+	ru->drop = ru->uid != 0;
+	return 0;
+}
+
+/*
+ * Give the state directory, and everything in it, to the account we are
+ * about to become.  Never follows a symbolic link: one planted in the
+ * directory must not make root chown a file elsewhere.
+ */
+static void
+chown_tree(int dirfd, const char *path, uid_t uid, gid_t gid, int depth)
+{
+	struct dirent *de;
+	struct stat sb;
+	DIR *dir;
+	int fd;
+
+	if (fchown(dirfd, uid, gid) == -1)
+		fatal("cannot chown %s", path);
+	if (depth > 8) /* the daemon makes no deep trees; a deeper one is not ours */
+		fatalx("%s: directory tree too deep to hand over", path);
+	if ((fd = dup(dirfd)) == -1 || (dir = fdopendir(fd)) == NULL)
+		fatal("cannot read %s", path);
+	while ((errno = 0, de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == -1)
+			fatal("%s/%s", path, de->d_name);
+		if (S_ISDIR(sb.st_mode)) {
+			char sub[CONFIG_PATH_MAX + 256];
+			int subfd;
+
+			snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+			if ((subfd = openat(
+			         dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+				fatal("cannot open %s", sub);
+			chown_tree(subfd, sub, uid, gid, depth + 1);
+			close(subfd);
+		} else if (fchownat(dirfd, de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) == -1) {
+			fatal("cannot chown %s/%s", path, de->d_name);
+		}
+	}
+	if (errno != 0)
+		fatal("cannot read %s", path);
+	closedir(dir);
+}
+
+/*
+ * Root's work is done (ports bound, store open, control socket made, state
+ * files written): hand the state directory to ru and become it for good.
+ * Fatal unless root is gone beyond recall.
+ */
+static void
+state_dir_give(const struct run_user *ru, const char *state_dir)
+{
+	int fd;
+
+	if ((fd = open(state_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		fatal("cannot open state directory %s", state_dir);
+	chown_tree(fd, state_dir, ru->uid, ru->gid, 0);
+	close(fd);
+}
+
+/*
+ * Switch only the effective IDs (to ru, or back to root when ru is NULL):
+ * the store must be opened as its owner, since it refuses a key file that
+ * is not the opener's, and files it creates must be born the user's.
+ */
+static void
+effective_ids(const struct run_user *ru)
+{
+	if (ru != NULL) {
+		if (setegid(ru->gid) == -1 || seteuid(ru->uid) == -1)
+			fatal("user %s: cannot switch effective IDs", ru->name);
+	} else if (seteuid(0) == -1 || setegid(0) == -1) {
+		fatal("cannot switch back to root");
+	}
+}
+
+static void
+drop_privileges(const struct run_user *ru, const char *state_dir)
+{
+	state_dir_give(ru, state_dir);
+	/* The account's own supplementary groups (e.g. kvm for a qemu host), not root's. */
+	if (initgroups(ru->name, ru->gid) == -1)
+		fatal("user %s: cannot set supplementary groups", ru->name);
+	if (setresgid(ru->gid, ru->gid, ru->gid) == -1)
+		fatal("user %s: cannot set group ID %ld", ru->name, (long)ru->gid);
+	if (setresuid(ru->uid, ru->uid, ru->uid) == -1)
+		fatal("user %s: cannot set user ID %ld", ru->name, (long)ru->uid);
+	/* Trust, but verify: every ID changed, and root cannot be had back. */
+	{
+		uid_t r, e, sv;
+		gid_t gr, ge, gs;
+
+		if (getresuid(&r, &e, &sv) == -1 || r != ru->uid || e != ru->uid || sv != ru->uid ||
+		    getresgid(&gr, &ge, &gs) == -1 || gr != ru->gid || ge != ru->gid || gs != ru->gid)
+			fatalx("user %s: the user and group IDs did not all change", ru->name);
+	}
+	if (setuid(0) != -1 || seteuid(0) != -1)
+		fatalx("user %s: root privileges could be regained after dropping them", ru->name);
+	if (ru->gid != 0 && (setgid(0) != -1 || setegid(0) != -1))
+		fatalx("user %s: group 0 could be regained after dropping it", ru->name);
+	/* Journals, the socket's removal, `sdr import`: the directory must stay usable. */
+	if (access(state_dir, R_OK | W_OK | X_OK) == -1)
+		fatal("user %s cannot use state directory %s (every directory above it must be "
+		      "searchable by that user)",
+		    ru->name, state_dir);
+	log_info("running as user %s (uid %ld, gid %ld)", ru->name, (long)ru->uid, (long)ru->gid);
+}
+
 int
 daemon_check(const struct config *cfg, const char *cli_admin_password_file)
 {
 	char pw[BMC_PASSWORD_MAX + 1], err[CONFIG_PATH_MAX + 128];
 	const char *admin_file = cli_admin_password_file;
+	struct run_user ru;
 	int rc = 0;
 	size_t i;
 
+	if (run_user_resolve(cfg, &ru, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		rc = -1;
+	}
 	for (i = 0; i < cfg->nusers; i++) {
 		const struct config_user *cu = &cfg->users[i];
 
@@ -600,6 +760,7 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 	struct bmc_env env = {rand_bytes, log_bmc, NULL};
 	char err[CONFIG_PATH_MAX + 256];
 	struct instance *inst;
+	struct run_user ru;
 	struct daemon *d;
 	bool generated;
 	int r, rc = 0;
@@ -615,6 +776,13 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 	}
 	cfg->bmc.lan_addr = cfg->listen[0];
 	cfg->bmc.initial_power_on = cfg->host.power_on;
+	/* A misspelt account fails before anything is touched. */
+	if (run_user_resolve(cfg, &ru, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (geteuid() == 0 && !ru.drop)
+		log_warnx("running as root: start with --user NAME (or `user:` in the configuration) to "
+		          "drop root after binding, or run as an unprivileged user with "
+		          "CAP_NET_BIND_SERVICE (contrib/ghostbmcd.service)");
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		fatal("calloc");
@@ -626,7 +794,15 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 
 	state_dir_prepare(cfg->state_dir);
 	d->lockfd = state_dir_lock(d->lock_path, cfg->state_dir);
-	if ((inst->store = store_open(cfg->state_dir, err, sizeof(err))) == NULL)
+	/* Ours now; the state is the user's from the start, whoever owned it last. */
+	if (ru.drop)
+		state_dir_give(&ru, cfg->state_dir);
+	if (ru.drop)
+		effective_ids(&ru);
+	inst->store = store_open(cfg->state_dir, err, sizeof(err));
+	if (ru.drop)
+		effective_ids(NULL);
+	if (inst->store == NULL)
 		fatalx("%s", err);
 	if ((r = uv_loop_init(&d->loop)) < 0)
 		fatalx("uv_loop_init: %s", uv_strerror(r));
@@ -659,12 +835,20 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 		inst->backend = &host_backend_exec;
 	else if (cfg->host_type == CONFIG_HOST_QEMU)
 		inst->backend = &host_backend_qemu;
-	if (host_start(inst, &cfg->host, err, sizeof(err)) == -1)
-		fatalx("%s", err);
 	if ((d->ctl = ctl_open(inst, d->sock_path, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
+	/* Password files may be readable by root only: read them before dropping it. */
 	provision_credentials(d, cfg, cli_admin_password_file);
 	generated = ensure_admin(d);
+	/*
+	 * Everything that needs root is done.  The host backend starts after
+	 * this, so the processes the exec and qemu backends spawn run as the
+	 * dropped user too.
+	 */
+	if (ru.drop)
+		drop_privileges(&ru, cfg->state_dir);
+	if (host_start(inst, &cfg->host, err, sizeof(err)) == -1)
+		fatalx("%s", err);
 	signal_open(d, &d->sigint, SIGINT);
 	signal_open(d, &d->sigterm, SIGTERM);
 	signal_open(d, &d->sighup, SIGHUP);
