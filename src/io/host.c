@@ -122,6 +122,27 @@ host_report_fault(struct instance *inst, const char *what)
 	report(inst, do_fault, NULL);
 }
 
+const char *
+host_action_word(unsigned action)
+{
+	switch (action) {
+	case POWER_ACTION_ON:
+		return "on";
+	case POWER_ACTION_OFF:
+		return "off";
+	case POWER_ACTION_CYCLE:
+		return "cycle";
+	case POWER_ACTION_RESET:
+		return "reset";
+	case POWER_ACTION_SOFT:
+		return "soft";
+	case POWER_ACTION_DIAG:
+		return "nmi";
+	default:
+		return "unknown";
+	}
+}
+
 void
 host_power(struct instance *inst, unsigned action)
 {

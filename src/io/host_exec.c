@@ -100,24 +100,7 @@ static void job_finish(struct exec_host *h);
 static const char *
 action_word(unsigned action)
 {
-	switch (action) {
-	case POWER_ACTION_ON:
-		return "on";
-	case POWER_ACTION_OFF:
-		return "off";
-	case POWER_ACTION_CYCLE:
-		return "cycle";
-	case POWER_ACTION_RESET:
-		return "reset";
-	case POWER_ACTION_SOFT:
-		return "soft";
-	case POWER_ACTION_DIAG:
-		return "nmi";
-	case JOB_STATUS:
-		return "status";
-	default:
-		return "unknown";
-	}
+	return action == JOB_STATUS ? "status" : host_action_word(action);
 }
 
 static const char *

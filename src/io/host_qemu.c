@@ -121,26 +121,6 @@ struct qemu_host {
 
 static void vm_gone(struct qemu_host *h, const char *why, bool early_fault);
 
-static const char *
-action_word(unsigned action)
-{
-	switch (action) {
-	case POWER_ACTION_ON:
-		return "on";
-	case POWER_ACTION_OFF:
-		return "off";
-	case POWER_ACTION_CYCLE:
-		return "cycle";
-	case POWER_ACTION_RESET:
-		return "reset";
-	case POWER_ACTION_SOFT:
-		return "soft";
-	case POWER_ACTION_DIAG:
-		return "nmi";
-	default:
-		return "unknown";
-	}
-}
 
 /* ---- process helpers ---- */
 
@@ -968,10 +948,10 @@ qemu_power(struct instance *inst, unsigned action, const struct bmc_boot_hint *h
 	(void)hint; /* the VM boots what its arguments say */
 	if (h == NULL || h->closing) {
 		log_warnx(
-		    "%s: power %s ignored: the host backend is stopped", inst->name, action_word(action));
+		    "%s: power %s ignored: the host backend is stopped", inst->name, host_action_word(action));
 		return;
 	}
-	log_info("%s: %s: %s", inst->name, action_word(action),
+	log_info("%s: %s: %s", inst->name, host_action_word(action),
 	    h->pid != 0 ? (h->off_requested ? "the VM is stopping" : "the VM is running") : "the VM is off");
 	switch (action) {
 	case POWER_ACTION_ON:

@@ -42,6 +42,9 @@ void host_report_reset(struct instance *inst, uint8_t cause); /* a running host 
 void host_report_booted(struct instance *inst); /* the firmware took the boot hint */
 void host_report_fault(struct instance *inst, const char *what); /* a power action failed */
 
+/* "on", "off", "cycle", "reset", "soft", "nmi": for logs and the commands' environment. */
+const char *host_action_word(unsigned action);
+
 /* Carry out an FX_POWER effect: the boot hint and cycle interval from the core, then the backend. */
 void host_power(struct instance *inst, unsigned action);
 
