@@ -121,7 +121,6 @@ struct qemu_host {
 
 static void vm_gone(struct qemu_host *h, const char *why, bool early_fault);
 
-
 /* ---- process helpers ---- */
 
 /* Is pid a live QEMU (not a zombie, not a reused pid of something else)? */
@@ -947,8 +946,8 @@ qemu_power(struct instance *inst, unsigned action, const struct bmc_boot_hint *h
 
 	(void)hint; /* the VM boots what its arguments say */
 	if (h == NULL || h->closing) {
-		log_warnx(
-		    "%s: power %s ignored: the host backend is stopped", inst->name, host_action_word(action));
+		log_warnx("%s: power %s ignored: the host backend is stopped", inst->name,
+		    host_action_word(action));
 		return;
 	}
 	log_info("%s: %s: %s", inst->name, host_action_word(action),
