@@ -645,6 +645,15 @@ do_bmc(struct ctx *c, struct fy_node *m, int line)
 		} else if (strcmp(key, "pending_timeout") == 0) {
 			if (number(c, v, l, key, 1, 60, &x))
 				b->pending_timeout_ms = (uint32_t)x * 1000;
+		} else if (strcmp(key, "preauth_rate") == 0) {
+			if (number(c, v, l, key, 0, 10000, &x))
+				b->preauth_rate = (uint16_t)x;
+		} else if (strcmp(key, "preauth_burst") == 0) {
+			if (number(c, v, l, key, 1, 20000, &x))
+				b->preauth_burst = (uint16_t)x;
+		} else if (strcmp(key, "password_classes") == 0) {
+			if (number(c, v, l, key, 0, 4, &x))
+				b->password_classes = (uint8_t)x;
 		} else if (strcmp(key, "min_password_length") == 0) {
 			if (number(c, v, l, key, 1, 20, &x))
 				b->min_password_len = (uint8_t)x;

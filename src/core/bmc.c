@@ -27,6 +27,8 @@ bmc_conf_defaults(struct bmc_conf *conf)
 	conf->max_pending = 64;
 	conf->max_pending_per_source = 4;
 	conf->pending_timeout_ms = 5000;
+	conf->preauth_rate = 200;
+	conf->preauth_burst = 400;
 	conf->min_password_len = 8;
 	conf->sel_capacity = BMC_SEL_CAPACITY_DEFAULT;
 	conf->initial_power_on = true;
@@ -165,6 +167,8 @@ bmc_new(const struct bmc_env *env, const struct bmc_conf *conf)
 		bmc->conf.max_pending = BMC_MAX_PENDING;
 	if (bmc->conf.max_pending_per_source == 0)
 		bmc->conf.max_pending_per_source = 1;
+	if (bmc->conf.preauth_burst == 0)
+		bmc->conf.preauth_burst = 1;
 	bmc->conf.suites_enabled &= BMC_SUITE_SUPPORTED_MASK;
 	if (bmc->conf.sel_capacity < BMC_SEL_CAPACITY_MIN)
 		bmc->conf.sel_capacity = BMC_SEL_CAPACITY_MIN;
@@ -208,6 +212,7 @@ bmc_free(struct bmc *bmc)
 	if (bmc == NULL)
 		return;
 	bmc_reset_sessions(bmc);
+	preauth_free(bmc);
 	sdr_repo_free(&bmc->sdr);
 	free(bmc->sensors);
 	sel_free(&bmc->sel);
@@ -243,6 +248,7 @@ bmc_get_status(const struct bmc *bmc, struct bmc_status *st)
 	st->rx_datagrams = bmc->stats.rx;
 	st->tx_datagrams = bmc->stats.tx;
 	st->dropped = bmc->stats.dropped;
+	st->limited = bmc->stats.limited;
 }
 
 void
@@ -285,17 +291,37 @@ bmc_fx(struct bmc_out *out, enum bmc_fx_kind kind, uint32_t arg)
 	out->nfx++;
 }
 
+/* Outside any session: ASF, or an IPMI packet whose session ID is 0 (or too short to have one). */
+static bool
+pre_session(const struct rmcp_hdr *h, const struct buf *b)
+{
+	size_t at;
+
+	if (h->cls != RMCP_CLASS_IPMI)
+		return true;
+	at = b->left > 0 && b->p[0] == RMCP_AUTH_RMCPP ? 2 : 5;
+	if (b->left < at + 4)
+		return true;
+	return (b->p[at] | b->p[at + 1] | b->p[at + 2] | b->p[at + 3]) == 0;
+}
+
 int
 bmc_handle_datagram(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr *src,
     const uint8_t *bytes, size_t len, struct bmc_out *out)
 {
 	struct buf b = BUF_INIT(bytes, len);
 	struct rmcp_hdr h;
+	bool stranger;
 
 	bmc_out_reset(out);
 	bmc->stats.rx++;
 	/* Port 0 cannot be answered; never reply toward it (reflection). */
 	if (src->port == 0 || len > BMC_DGRAM_MAX || rmcp_decode_hdr(&b, &h) != 0) {
+		bmc->stats.dropped++;
+		return BMC_OK;
+	}
+	stranger = pre_session(&h, &b);
+	if (stranger && !preauth_admit(bmc, src, now->mono_ms, len)) {
 		bmc->stats.dropped++;
 		return BMC_OK;
 	}
@@ -313,6 +339,8 @@ bmc_handle_datagram(struct bmc *bmc, const struct bmc_time *now, const struct bm
 		break;
 	}
 	sel_audit_flush(bmc, now, out);
+	if (stranger && out->reply_len > 0 && !preauth_may_send(bmc, src, now->mono_ms, out->reply_len))
+		out->reply_len = 0;
 	if (out->reply_len > 0)
 		bmc->stats.tx++;
 	else

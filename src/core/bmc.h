@@ -66,11 +66,14 @@ struct bmc_conf {
 	uint8_t max_pending; /* half-open sessions in total */
 	uint8_t max_pending_per_source; /* half-open sessions per source address */
 	uint32_t pending_timeout_ms; /* Open Session -> RAKP3 deadline */
+	uint16_t preauth_rate; /* pre-session datagrams per second per source; 0 = no limit */
+	uint16_t preauth_burst; /* ... and how many may come at once */
 
 	uint8_t ipmi15_auth_types; /* bit n: IPMI 1.5 auth type n allowed (0 none, 2 MD5,
 	                              4 straight password); 0 = no IPMI 1.5 sessions */
 	uint8_t kg[20]; /* BMC key K_G; all zero = none */
 	uint8_t min_password_len; /* Set User Password and the CLI refuse shorter */
+	uint8_t password_classes; /* of lower case, upper case, digits, others: how many a password needs */
 
 	bool initial_power_on; /* the host's power before any was stored (restore policy "previous") */
 
@@ -199,6 +202,7 @@ struct bmc_status {
 	unsigned pending_sessions;
 	unsigned users;
 	uint64_t rx_datagrams, tx_datagrams, dropped;
+	uint64_t limited; /* of those dropped: over a source's pre-session budget */
 };
 void bmc_get_status(const struct bmc *bmc, struct bmc_status *st);
 
@@ -226,6 +230,9 @@ uint8_t bmc_user_find(const struct bmc *bmc, const char *name);
 /* Create (or replace the password and privilege of) a named user. Returns the ID or < 0. */
 int bmc_user_add(struct bmc *bmc, const char *name, const uint8_t *pw, size_t pwlen, uint8_t priv);
 int bmc_user_set_password(struct bmc *bmc, uint8_t id, const uint8_t *pw, size_t pwlen);
+/* Why a password breaks the policy (length, kinds of characters), written to buf; NULL if it does not. */
+const char *bmc_password_problem(
+    const struct bmc_conf *conf, const uint8_t *pw, size_t len, char *buf, size_t buflen);
 int bmc_user_delete(struct bmc *bmc, uint8_t id);
 /* Replace a slot as the store has it (start-up and rollback). */
 void bmc_user_restore(struct bmc *bmc, const struct bmc_user *u);

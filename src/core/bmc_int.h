@@ -96,6 +96,7 @@ struct session *session_by_handle(struct bmc *bmc, uint8_t handle);
 struct session *session_nth_active(struct bmc *bmc, unsigned index);
 unsigned session_count(const struct bmc *bmc, enum session_state st);
 unsigned session_count_pending_from(const struct bmc *bmc, const struct bmc_addr *src);
+unsigned session_count_unanswered(const struct bmc *bmc, uint8_t uid, const struct session *except);
 /* Accept or refuse an inbound session sequence number (sliding window, CHECKLIST 6). */
 bool session_seq_accept(struct session *s, uint32_t seq);
 uint32_t session_next_out_seq(struct session *s);
@@ -209,6 +210,7 @@ void users_wire_name(const struct bmc_user *u, uint8_t out[BMC_NAME_LEN]);
 uint8_t users_lookup(const struct bmc *bmc, const uint8_t *name, size_t len, bool name_only, uint8_t priv);
 bool users_locked(const struct bmc *bmc, uint8_t id, uint64_t now_ms);
 void users_login_failed(struct bmc *bmc, uint8_t id, uint64_t now_ms);
+bool users_guesses_exhausted(const struct bmc *bmc, uint8_t id, uint64_t now_ms, unsigned unanswered);
 void users_login_ok(struct bmc *bmc, uint8_t id);
 /* Writable slot (for handlers); NULL for an ID out of range. */
 struct bmc_user *users_slot(struct bmc *bmc, uint8_t id);
@@ -330,7 +332,17 @@ void sol_params_sanitize(struct sol_params *p);
 
 struct bmc_stats {
 	uint64_t rx, tx, dropped;
+	uint64_t limited; /* pre-session datagrams or replies over a source's budget (preauth.c) */
 };
+
+/* ---- pre-session budgets per source (preauth.c) ---- */
+
+struct preauth;
+/* May this pre-session datagram of len bytes be handled at all? */
+bool preauth_admit(struct bmc *bmc, const struct bmc_addr *src, uint64_t now_ms, size_t len);
+/* May a pre-session reply of len bytes go back to src? Takes it from the source's credit. */
+bool preauth_may_send(struct bmc *bmc, const struct bmc_addr *src, uint64_t now_ms, size_t len);
+void preauth_free(struct bmc *bmc);
 
 struct bmc {
 	struct bmc_env env;
@@ -343,6 +355,7 @@ struct bmc {
 	uint32_t last_sids[8]; /* recently used BMC session IDs */
 	unsigned last_sid_next;
 	struct bmc_stats stats;
+	struct preauth *preauth; /* NULL until a stranger talks to us */
 	bool guid_generated; /* no GUID was configured: the stored one wins */
 
 	struct sdr_repo sdr;

@@ -333,7 +333,8 @@ rakp_rakp1(
 		u = uid ? bmc_user_get(bmc, uid) : NULL;
 		s->uid = uid;
 		s->fake = u == NULL || !u->enabled || u->password_len == 0 || !u->ipmi_messaging ||
-		    u->priv_limit == PRIV_NO_ACCESS || users_locked(bmc, uid, now->mono_ms);
+		    u->priv_limit == PRIV_NO_ACCESS || users_locked(bmc, uid, now->mono_ms) ||
+		    users_guesses_exhausted(bmc, uid, now->mono_ms, session_count_unanswered(bmc, uid, s));
 		if (!s->fake && priv > u->priv_limit) {
 			/* A real user asking above their limit: say so (FreeIPMI explains it). */
 			session_free(bmc, s);

@@ -175,6 +175,20 @@ session_count(const struct bmc *bmc, enum session_state st)
 }
 
 unsigned
+session_count_unanswered(const struct bmc *bmc, uint8_t uid, const struct session *except)
+{
+	unsigned n = 0;
+	size_t i;
+
+	for (i = 0; i < NSLOTS; i++) {
+		const struct session *s = bmc->sessions[i];
+		if (s != NULL && s != except && s->state == SESS_RAKP2 && s->uid == uid && !s->fake)
+			n++;
+	}
+	return n;
+}
+
+unsigned
 session_count_pending_from(const struct bmc *bmc, const struct bmc_addr *src)
 {
 	unsigned n = 0;

@@ -82,18 +82,51 @@ users_lookup(const struct bmc *bmc, const uint8_t *name, size_t len, bool name_o
 	return 0;
 }
 
+const char *
+bmc_password_problem(const struct bmc_conf *conf, const uint8_t *pw, size_t len, char *buf, size_t buflen)
+{
+	unsigned min = conf->min_password_len ? conf->min_password_len : 1, classes = 0, mask = 0;
+	size_t i;
+
+	if (len < min) {
+		snprintf(buf, buflen, "password too short: the minimum length is %u characters", min);
+		return buf;
+	}
+	if (len > BMC_PASSWORD_MAX) {
+		snprintf(
+		    buf, buflen, "password too long: IPMI allows at most %d characters", BMC_PASSWORD_MAX);
+		return buf;
+	}
+	for (i = 0; i < len; i++) {
+		/* A NUL would end the password early on the wire (16/20-byte NUL-padded forms). */
+		if (pw[i] == 0) {
+			snprintf(buf, buflen, "a password cannot contain a NUL byte");
+			return buf;
+		}
+		mask |= pw[i] >= 'a' && pw[i] <= 'z' ? 1u
+		    : pw[i] >= 'A' && pw[i] <= 'Z'   ? 2u
+		    : pw[i] >= '0' && pw[i] <= '9'   ? 4u
+		                                     : 8u;
+	}
+	for (i = 0; i < 4; i++)
+		classes += (mask >> i) & 1u;
+	if (classes < conf->password_classes) {
+		snprintf(buf, buflen,
+		    "password too simple: it needs characters of %u of the kinds lower case, upper case, "
+		    "digits "
+		    "and others",
+		    conf->password_classes);
+		return buf;
+	}
+	return NULL;
+}
+
 static bool
 password_ok(const struct bmc *bmc, const uint8_t *pw, size_t len)
 {
-	size_t i;
+	char why[160];
 
-	if (len > BMC_PASSWORD_MAX || len < bmc->conf.min_password_len || len == 0)
-		return false;
-	/* A NUL would end the password early on the wire (16/20-byte NUL-padded forms). */
-	for (i = 0; i < len; i++)
-		if (pw[i] == 0)
-			return false;
-	return true;
+	return bmc_password_problem(&bmc->conf, pw, len, why, sizeof(why)) == NULL;
 }
 
 int
@@ -217,6 +250,34 @@ users_locked(const struct bmc *bmc, uint8_t id, uint64_t now_ms)
 	if (id < 1 || id > BMC_MAX_USERS)
 		return false;
 	return bmc->lockout[id].locked_until_ms > now_ms;
+}
+
+/*
+ * A guesser never answers RAKP2 (it checks the hash itself), so a failure
+ * shows only when its half-open session ends.  Counting the unanswered ones
+ * already in flight makes the threshold hold at once: the attempt that would
+ * exceed it gets a fake RAKP2 even before the earlier ones expire.  The cost:
+ * `threshold` legitimate logins of one user racing through RAKP2 at the
+ * same instant make the next one fail (it is not counted).
+ */
+bool
+users_guesses_exhausted(const struct bmc *bmc, uint8_t id, uint64_t now_ms, unsigned unanswered)
+{
+	const struct user_lockout *l;
+	uint64_t reset_ms, lock_ms;
+	unsigned failures;
+	uint8_t threshold;
+
+	if (id < 1 || id > BMC_MAX_USERS)
+		return false;
+	l = &bmc->lockout[id];
+	bad_password_policy(bmc, &threshold, &reset_ms, &lock_ms);
+	if (threshold == 0)
+		return false;
+	failures = l->failures;
+	if (failures != 0 && reset_ms != 0 && now_ms - l->first_failure_ms >= reset_ms)
+		failures = 0;
+	return failures + unanswered >= threshold;
 }
 
 void

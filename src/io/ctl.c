@@ -161,15 +161,11 @@ resolve_user(struct instance *inst, const char *s)
 static int
 check_password(struct ctl_conn *c, const char *pw)
 {
-	unsigned min = bmc_get_conf(c->ctl->inst->bmc)->min_password_len;
-	size_t len = strlen(pw);
+	char why[160];
 
-	if (len < min || len == 0)
-		return ctl_reply_error(
-		    c, "password too short: the minimum length is %u characters", min ? min : 1);
-	if (len > BMC_PASSWORD_MAX)
-		return ctl_reply_error(
-		    c, "password too long: IPMI allows at most %d characters", BMC_PASSWORD_MAX);
+	if (bmc_password_problem(
+	        bmc_get_conf(c->ctl->inst->bmc), (const uint8_t *)pw, strlen(pw), why, sizeof(why)) != NULL)
+		return ctl_reply_error(c, "%s", why);
 	return 0;
 }
 
@@ -202,9 +198,10 @@ cmd_status(struct ctl_conn *c)
 	}
 	ctl_reply(c, "sessions: %u active, %u pending\n", st.active_sessions, st.pending_sessions);
 	ctl_reply(c, "users: %u defined, %u enabled\n", st.users, bmc_user_count(inst->bmc, true));
-	ctl_reply(c, "datagrams: %llu received, %llu sent, %llu dropped\n",
+	ctl_reply(c,
+	    "datagrams: %llu received, %llu sent, %llu dropped (%llu over a source's pre-session budget)\n",
 	    (unsigned long long)st.rx_datagrams, (unsigned long long)st.tx_datagrams,
-	    (unsigned long long)(st.dropped + inst->edge_dropped));
+	    (unsigned long long)(st.dropped + inst->edge_dropped), (unsigned long long)st.limited);
 	store_stats(inst->store, &commits, &writes);
 	ctl_reply(c, "SEL: %zu entries; store: %llu commits, %llu record writes\n", bmc_sel_count(inst->bmc),
 	    (unsigned long long)commits, (unsigned long long)writes);

@@ -144,11 +144,12 @@ config_user_password(const struct config_user *cu, char *pw, size_t pwsize, char
 }
 
 static int
-check_policy(const char *what, const char *pw, unsigned min_len)
+check_policy(const char *what, const char *pw, const struct bmc_conf *conf)
 {
-	if (strlen(pw) < min_len) {
-		log_warnx(
-		    "%s: the password is shorter than the minimum length of %u characters", what, min_len);
+	char why[160];
+
+	if (bmc_password_problem(conf, (const uint8_t *)pw, strlen(pw), why, sizeof(why)) != NULL) {
+		log_warnx("%s: %s", what, why);
 		return -1;
 	}
 	return 0;
@@ -353,7 +354,7 @@ daemon_check(const struct config *cfg, const char *cli_admin_password_file)
 		if (config_user_password(cu, pw, sizeof(pw), err, sizeof(err)) == -1) {
 			log_warnx("user %s: %s", cu->name, err);
 			rc = -1;
-		} else if (check_policy(cu->name, pw, cfg->bmc.min_password_len) == -1) {
+		} else if (check_policy(cu->name, pw, &cfg->bmc) == -1) {
 			rc = -1;
 		}
 	}
@@ -363,7 +364,7 @@ daemon_check(const struct config *cfg, const char *cli_admin_password_file)
 		if (read_password_file(admin_file, pw, sizeof(pw), err, sizeof(err)) == -1) {
 			log_warnx("admin password file: %s", err);
 			rc = -1;
-		} else if (check_policy(admin_file, pw, cfg->bmc.min_password_len) == -1) {
+		} else if (check_policy(admin_file, pw, &cfg->bmc) == -1) {
 			rc = -1;
 		}
 	}
@@ -492,10 +493,15 @@ provision_user(
 	struct bmc_user u;
 	int r;
 
+	char why[160];
+
 	r = bmc_user_add(inst->bmc, name, (const uint8_t *)pw, strlen(pw), priv);
-	if (r == BMC_ERR_POLICY)
-		fatalx("%s: user %s: the password does not meet the policy (%u to %d characters)", source,
-		    name, bmc_get_conf(inst->bmc)->min_password_len, BMC_PASSWORD_MAX);
+	if (r == BMC_ERR_POLICY) {
+		if (bmc_password_problem(
+		        bmc_get_conf(inst->bmc), (const uint8_t *)pw, strlen(pw), why, sizeof(why)) == NULL)
+			snprintf(why, sizeof(why), "the password does not meet the policy");
+		fatalx("%s: user %s: %s", source, name, why);
+	}
 	if (r < 0)
 		fatalx("%s: user %s: %s", source, name, bmc_strerror(r));
 	if (!enabled) {
@@ -520,7 +526,8 @@ provision_user(
 static void
 generate_password(char *pw, size_t len)
 {
-	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+	/* Unambiguous letters and digits, and two marks that need no quoting in a shell. */
+	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_";
 	const unsigned n = sizeof(alphabet) - 1;
 	const unsigned limit = 256 - 256 % n;
 	uint8_t b[64];
@@ -598,7 +605,7 @@ static bool
 ensure_admin(struct daemon *d)
 {
 	struct instance *inst = &d->inst;
-	char pw[GENERATED_PASSWORD_LEN + 1];
+	char pw[GENERATED_PASSWORD_LEN + 1], why[160];
 	uint8_t id;
 
 	if (instance_has_admin(inst))
@@ -628,7 +635,11 @@ ensure_admin(struct daemon *d)
 	/* Any older file holds a password nobody can use any more. */
 	if (unlink(d->initial_pw_path) == -1 && errno != ENOENT)
 		fatal("cannot remove stale %s", d->initial_pw_path);
-	generate_password(pw, GENERATED_PASSWORD_LEN);
+	/* Twenty characters from 59 meet any kinds-of-characters policy after a few draws. */
+	do
+		generate_password(pw, GENERATED_PASSWORD_LEN);
+	while (bmc_password_problem(
+	           bmc_get_conf(inst->bmc), (const uint8_t *)pw, strlen(pw), why, sizeof(why)) != NULL);
 	/* File first: an account whose password was never written down would lock everyone out. */
 	if (write_password_file(d->initial_pw_path, pw) == -1)
 		fatalx("cannot store the generated administrator password");

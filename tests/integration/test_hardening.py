@@ -1,4 +1,5 @@
 """Issue 9 mitigations end to end: lockout, Open Session flood, amplification, refusals by two clients."""
+import re
 import socket
 import struct
 import threading
@@ -61,8 +62,9 @@ def test_lockout_and_release(bmc):
     for _ in range(3):
         r = bmc.ipmitool("mc", "info", user="victim", password=WRONG, priv="OPERATOR")
         assert r.returncode != 0
-    # ipmitool does not send RAKP 3 after a RAKP 2 it cannot verify: the BMC counts those failures only when
-    # the half-open sessions expire (pending_timeout, 5 s).  See test_lockout_is_immediate (xfail).
+    # ipmitool does not send RAKP 3 after a RAKP 2 it cannot verify: the unanswered RAKP 2s hold the threshold
+    # at once (test_lockout_is_immediate) and become counted failures, and the SEL entry, when the half-open
+    # sessions expire (pending_timeout, 5 s).
     time.sleep(6)
     locked_at = time.monotonic()
     # locked: the right password is refused too
@@ -78,11 +80,6 @@ def test_lockout_and_release(bmc):
     assert r.returncode == 0, r.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: failed logins that end at RAKP 2 (the client never sends RAKP 3, as ipmitool 1.8.19 does on a "
-    "wrong password) are counted only when the half-open session expires (session_abandon on the 5 s "
-    "pending timeout), so the right password still works immediately after the 3rd failure and guesses "
-    "within the pending window are not stopped by the threshold"))
 def test_lockout_is_immediate(bmc):
     bmc.ctl("user", "add", "victim", "--priv", "operator", "--password-stdin", input="Victim-Passw0rd-1\n",
             check=True)
@@ -93,12 +90,8 @@ def test_lockout_is_immediate(bmc):
     assert r.returncode != 0, "right password accepted right after the threshold was reached"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (cause not isolated): three wrong passwords from FreeIPMI bmc-info do not lock the user even after "
-    "the 5 s pending timeout; FreeIPMI ends a failed login with a RAKP 3 carrying an error status, which "
-    "rakp.c's 'console gave up' branch should count via session_abandon"))
 def test_lockout_freeipmi(bmc):
-    """The same with FreeIPMI's wrong passwords (it does send RAKP 3 with an error)."""
+    """The same with FreeIPMI's wrong passwords (it also stops after RAKP 2)."""
     bmc.ctl("user", "add", "victim", "--priv", "operator", "--password-stdin", input="Victim-Passw0rd-1\n",
             check=True)
     bmc.ipmitool("lan", "set", "1", "bad_pass_thresh", "3", "1", "1", "1", check=True)
@@ -177,15 +170,59 @@ def test_unauthenticated_replies_bounded(bmc, name, pkt):
     assert len(replies[0]) <= 2.5 * len(pkt), (name, len(pkt), len(replies[0]))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "protocol-inherent: the replies the spec defines are larger than the requests every client sends - "
-    "ASF pong 28 B for a 12 B ping, Get Channel Auth Caps 30 B for 23 B, Open Session Response 52 B (36 B "
-    "payload) for a 48 B request (32 B payload).  Meeting 'never larger' literally means not answering "
-    "them, which breaks every client; see test_unauthenticated_replies_bounded for the bound we hold."))
+def blast(bmc, src_ip, pkts, seconds_cap=20.0):
+    """Send pkts from src_ip as fast as the socket takes them; count what comes back (bounded)."""
+    sent = got = answers = 0
+    start = time.monotonic()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((src_ip, 0))
+        s.setblocking(False)
+        for pkt in pkts:
+            if time.monotonic() - start > seconds_cap:
+                break
+            try:
+                s.sendto(pkt, (bmc.host, bmc.port))
+                sent += len(pkt)
+            except BlockingIOError:
+                time.sleep(0.0005)
+            while True:
+                try:
+                    got += len(s.recv(2048))
+                    answers += 1
+                except BlockingIOError:
+                    break
+        s.settimeout(0.5)
+        try:
+            while True:
+                got += len(s.recv(2048))
+                answers += 1
+        except OSError:
+            pass
+    return sent, got, answers, time.monotonic() - start
+
+
 @pytest.mark.parametrize("name,pkt", amplification_cases(), ids=[c[0] for c in amplification_cases()])
-def test_no_amplification_strict(bmc, name, pkt):
-    replies = exchange(bmc.host, bmc.port, pkt)
-    assert replies and all(len(r) <= len(pkt) for r in replies), (name, len(pkt), [len(r) for r in replies])
+def test_no_amplification_in_aggregate(bmc, name, pkt):
+    """A forged source gets back no more bytes than it sent, plus a fixed allowance (4 KiB + 4 KiB/s).
+
+    Each of these replies is a few bytes larger than its request (the spec's formats), so the bound
+    holds over a source's traffic, not per packet: docs/security.md, "Amplification"."""
+    sent, got, answers, elapsed = blast(bmc, "127.0.0.3", [pkt] * 3000)
+    assert answers > 0
+    assert got <= sent + 4096 + 4096 * elapsed, (name, sent, got, answers)
+
+
+def test_pre_session_rate_limit(bmc):
+    """A burst of 2000 pings from one source: the first 400 (the burst) are answered, the flood is
+    dropped, an administrator elsewhere is not affected, and `ghostbmc status` counts it."""
+    sent, got, answers, elapsed = blast(bmc, "127.0.0.4", [ASF_PING] * 2000)
+    # the packet bucket (400 deep, 200/s) and the byte credit (a pong is 16 B more than a ping) both bound it
+    assert answers <= 400 + 200 * elapsed + 1, (answers, elapsed)
+    assert answers >= 200
+    assert bmc.ipmitool("mc", "info").returncode == 0
+    st = bmc.ctl("status", check=True).stdout
+    m = re.search(r"\((\d+) over a source's pre-session budget\)", st)
+    assert m and int(m.group(1)) >= 1000, st
 
 
 # ---- (c) refusals with ipmitool and FreeIPMI ----

@@ -127,7 +127,9 @@ client_login(struct client *c, uint8_t suite, const char *user, const char *pass
 		v[5] = (struct iov_c){user, c->ulen};
 		n = crypto_hmac_auth(c->auth, c->kuid, 20, v, 6, code);
 		if (c->out.reply_len != 16 + 40 + n || memcmp(r + 40, code, n) != 0) {
-			/* Like ipmitool: tell the BMC with a RAKP3 carrying an error status. */
+			/* Tell the BMC with a RAKP3 carrying an error status (a guesser stays quiet). */
+			if (c->quiet_on_bad_rakp2)
+				return -1;
 			w = WBUF_INIT(pl, sizeof(pl));
 			wbuf_put_u8(&w, 0x44);
 			wbuf_put_u8(&w, RMCPP_INVALID_ICV);

@@ -27,6 +27,7 @@ struct client {
 	uint8_t rq_seq; /* IPMI rqSeq, 6 bits */
 	struct bmc_out out;
 	uint8_t status; /* last RMCP+ status seen during login */
+	bool quiet_on_bad_rakp2; /* stop after a RAKP2 that does not verify, as a guesser does */
 };
 
 /* Set up a client from 127.0.0.1:port. */

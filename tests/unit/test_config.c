@@ -34,6 +34,9 @@ static const char full[] =
     "  pending_timeout: 3\n"
     "  kg: \"4b4731372d67686f7374\"\n"
     "  min_password_length: 12\n"
+    "  password_classes: 3\n"
+    "  preauth_rate: 50\n"
+    "  preauth_burst: 80\n"
     "  device: {device_id: 0x21, device_revision: 3, firmware: \"1.15\", manufacturer_id: 4242,"
     " product_id: 0x1234}\n"
     "users:\n"
@@ -74,6 +77,9 @@ test_every_key(void **state)
 	assert_int_equal(c.bmc.pending_timeout_ms, 3000);
 	assert_memory_equal(c.bmc.kg, "KG17-ghost\0\0\0\0\0\0\0\0\0\0", 20);
 	assert_int_equal(c.bmc.min_password_len, 12);
+	assert_int_equal(c.bmc.password_classes, 3);
+	assert_int_equal(c.bmc.preauth_rate, 50);
+	assert_int_equal(c.bmc.preauth_burst, 80);
 	assert_int_equal(c.bmc.device_id, 0x21);
 	assert_int_equal(c.bmc.fw_major, 1);
 	assert_int_equal(c.bmc.fw_minor, 0x15);

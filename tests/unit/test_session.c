@@ -370,6 +370,59 @@ test_lockout(void **state)
 	h_free(h);
 }
 
+/*
+ * Guesses that stop at RAKP2 (the guesser checks the hash itself) hold the
+ * threshold at once, before their half-open sessions expire and count.
+ */
+static void
+test_lockout_unanswered_rakp2(void **state)
+{
+	struct harness *h = setup_bmc(BMC_SUITE_DEFAULT_MASK);
+	struct client g[3], c;
+	int i;
+
+	(void)state;
+	h->bmc->params.lan.bad_password[1] = 3;
+	for (i = 0; i < 3; i++) {
+		client_init(&g[i], h->bmc, &h->now, (uint16_t)(40001 + i));
+		g[i].con_sid = (uint32_t)(100 + i);
+		g[i].quiet_on_bad_rakp2 = true;
+		assert_int_equal(client_login(&g[i], 3, "oper", "Wrong-Password-1", PRIV_OPERATOR), -1);
+	}
+	assert_int_equal(session_count(h->bmc, SESS_RAKP2), 3);
+	client_init(&c, h->bmc, &h->now, 40000);
+	assert_int_equal(client_login(&c, 3, "oper", PW, PRIV_OPERATOR), -1);
+	assert_null(strstr(h->log, "locked out")); /* not yet counted */
+	/* Another user is not affected. */
+	assert_int_equal(client_login(&c, 3, "viewer", PW, PRIV_USER), 0);
+	/* The half-open sessions expire: three failures, a lockout. */
+	h->now.mono_ms += h->bmc->conf.pending_timeout_ms;
+	bmc_tick(h->bmc, &h->now, &h->out);
+	assert_non_null(strstr(h->log, "locked out"));
+	assert_int_equal(client_login(&c, 3, "oper", PW, PRIV_OPERATOR), -1);
+	h->now.mono_ms += 60000;
+	assert_int_equal(client_login(&c, 3, "oper", PW, PRIV_OPERATOR), 0);
+	h_free(h);
+}
+
+/* Logins that complete do not hold the threshold, however many there are. */
+static void
+test_completed_logins_do_not_count(void **state)
+{
+	struct harness *h = setup_bmc(BMC_SUITE_DEFAULT_MASK);
+	struct client c;
+	int i;
+
+	(void)state;
+	h->bmc->params.lan.bad_password[1] = 2;
+	client_init(&c, h->bmc, &h->now, 40000);
+	for (i = 0; i < 10; i++) {
+		c.con_sid = (uint32_t)(200 + i);
+		assert_int_equal(client_login(&c, 17, "oper", PW, PRIV_OPERATOR), 0);
+	}
+	h_free(h);
+}
+
 int
 main(void)
 {
@@ -387,6 +440,8 @@ main(void)
 	    cmocka_unit_test(test_session_table_full),
 	    cmocka_unit_test(test_open_session_flood),
 	    cmocka_unit_test(test_lockout),
+	    cmocka_unit_test(test_lockout_unanswered_rakp2),
+	    cmocka_unit_test(test_completed_logins_do_not_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
