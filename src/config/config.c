@@ -20,6 +20,8 @@
 #include "config/config.h"
 #include "core/ipmi.h"
 
+#define CONFIG_FILE_MAX (16u << 20) /* bytes */
+
 struct ctx {
 	const char *name;
 	char *err;
@@ -2124,10 +2126,52 @@ build_string(const struct fy_parse_cfg *pcfg, void *arg)
 	return fy_document_build_from_string(pcfg, s->text, s->len);
 }
 
-static struct fy_document *
-build_file(const struct fy_parse_cfg *pcfg, void *arg)
+/*
+ * The line of the first byte that does not start a well-formed UTF-8
+ * sequence (no overlong forms, surrogates or code points past 10FFFFh), or 0
+ * when there is none.  libfyaml must never see such bytes: 0.7.12 loops
+ * forever on "%\x80" (found by fuzz_config).
+ */
+static int
+utf8_bad_line(const unsigned char *p, size_t len)
 {
-	return fy_document_build_from_file(pcfg, arg);
+	size_t i = 0, k, n;
+	int line = 1;
+
+	while (i < len) {
+		unsigned char b = p[i];
+		unsigned long cp;
+
+		if (b < 0x80) {
+			line += b == '\n';
+			i++;
+			continue;
+		}
+		if (b >= 0xc2 && b <= 0xdf) {
+			n = 1;
+			cp = b & 0x1f;
+		} else if (b >= 0xe0 && b <= 0xef) {
+			n = 2;
+			cp = b & 0x0f;
+		} else if (b >= 0xf0 && b <= 0xf4) {
+			n = 3;
+			cp = b & 0x07;
+		} else {
+			return line;
+		}
+		if (len - i <= n)
+			return line;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return line;
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return line;
+		i += n + 1;
+	}
+	return 0;
 }
 
 int
@@ -2135,18 +2179,51 @@ config_load_string(
     struct config *cfg, const char *name, const char *text, size_t len, char *err, size_t errlen)
 {
 	struct strarg s = {text, len};
+	int line = utf8_bad_line((const unsigned char *)text, len);
+
+	if (line != 0) {
+		snprintf(err, errlen, "%s:%d: not UTF-8 text", name, line);
+		return -1;
+	}
 	return load(cfg, name, build_string, &s, err, errlen);
 }
 
 int
 config_load_file(struct config *cfg, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "rb");
+	char *text = NULL, *p;
+	size_t len = 0, cap = 0, n;
+	int rc;
 
 	if (f == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	/* Read it whole, so that it is checked before the parser sees it. */
+	do {
+		if (len == cap) {
+			if (cap >= CONFIG_FILE_MAX || (p = realloc(text, cap ? 2 * cap : 4096)) == NULL) {
+				snprintf(err, errlen, "%s: %s", path,
+				    cap >= CONFIG_FILE_MAX ? "too large" : strerror(errno));
+				free(text);
+				fclose(f);
+				return -1;
+			}
+			text = p;
+			cap = cap ? 2 * cap : 4096;
+		}
+		n = fread(text + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		free(text);
+		fclose(f);
+		return -1;
+	}
 	fclose(f);
-	return load(cfg, path, build_file, (void *)path, err, errlen);
+	rc = config_load_string(cfg, path, text, len, err, errlen);
+	free(text);
+	return rc;
 }
