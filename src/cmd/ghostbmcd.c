@@ -27,6 +27,7 @@ enum {
 	OPT_STATE_DIR,
 	OPT_ADMIN_PASSWORD_FILE,
 	OPT_USER,
+	OPT_FLEET,
 };
 
 static const struct option longopts[] = {
@@ -35,6 +36,7 @@ static const struct option longopts[] = {
     {"state-dir", required_argument, NULL, OPT_STATE_DIR},
     {"admin-password-file", required_argument, NULL, OPT_ADMIN_PASSWORD_FILE},
     {"user", required_argument, NULL, OPT_USER},
+    {"fleet", required_argument, NULL, OPT_FLEET},
     {"check", no_argument, NULL, 'n'},
     {"foreground", no_argument, NULL, 'd'},
     {"verbose", no_argument, NULL, 'v'},
@@ -63,6 +65,10 @@ usage(FILE *f)
 	    "      --user NAME          when started as root: after binding the listen addresses\n"
 	    "                           and preparing the state directory, give the directory to\n"
 	    "                           NAME and run as NAME (overrides the configuration's user)\n"
+	    "      --fleet N            run N instances from this configuration as a template,\n"
+	    "                           on consecutive addresses from the first --listen one\n"
+	    "                           (127.0.1.1:623, 127.0.1.2:623, ...), named node0001...;\n"
+	    "                           overrides the configuration's fleet.count\n"
 	    "  -n, --check              check the configuration and the password files, then exit\n"
 	    "                           (0: valid, 1: not)\n"
 	    "  -d, --foreground         log to stderr instead of syslog (ghostbmcd never forks)\n"
@@ -77,7 +83,7 @@ usage(FILE *f)
 /* Configuration, flags over it, then the check or the daemon.  Returns the exit status. */
 static int
 run(struct config *cfg, const char *config_file, const struct bmc_addr *listen, size_t nlisten,
-    const char *state_dir, const char *admin_file, const char *user, int check)
+    const char *state_dir, const char *admin_file, const char *user, int check, unsigned fleet)
 {
 	char err[CONFIG_PATH_MAX + 256];
 
@@ -105,6 +111,12 @@ run(struct config *cfg, const char *config_file, const struct bmc_addr *listen, 
 		}
 		snprintf(cfg->user, sizeof(cfg->user), "%s", user);
 	}
+	if (fleet > 0)
+		cfg->fleet.count = fleet;
+	if (config_fleet_check(cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "ghostbmcd: %s\n", err);
+		return 1;
+	}
 	if (check) {
 		if (daemon_check(cfg, admin_file) == -1)
 			return 1;
@@ -130,6 +142,7 @@ main(int argc, char *argv[])
 	const char *config_file = NULL, *state_dir = NULL, *admin_file = NULL, *user = NULL;
 	struct config *cfg;
 	size_t nlisten = 0;
+	unsigned fleet = 0;
 	int ch, check = 0, foreground = 0, verbose = 0, rc;
 
 	while ((ch = getopt_long(argc, argv, "c:dhnVv", longopts, NULL)) != -1) {
@@ -161,6 +174,18 @@ main(int argc, char *argv[])
 		case OPT_USER:
 			user = optarg;
 			break;
+		case OPT_FLEET: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || n < 1 || n > CONFIG_FLEET_MAX) {
+				fprintf(stderr, "ghostbmcd: --fleet %s: expected a count from 1 to %d\n",
+				    optarg, CONFIG_FLEET_MAX);
+				return 1;
+			}
+			fleet = (unsigned)n;
+			break;
+		}
 		case 'n':
 			check = 1;
 			break;
@@ -194,7 +219,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "ghostbmcd: %s\n", strerror(errno));
 		return 1;
 	}
-	rc = run(cfg, config_file, listen, nlisten, state_dir, admin_file, user, check);
+	rc = run(cfg, config_file, listen, nlisten, state_dir, admin_file, user, check, fleet);
 	free(cfg);
 	return rc;
 }

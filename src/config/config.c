@@ -361,6 +361,8 @@ config_defaults(struct config *cfg)
 	cfg->host_exec.poll_interval_s = 5;
 	snprintf(cfg->host_qemu.binary, sizeof(cfg->host_qemu.binary), "qemu-system-x86_64");
 	cfg->host_qemu.shutdown_timeout_s = 30;
+	snprintf(cfg->fleet.name, sizeof(cfg->fleet.name), "node%%04u");
+	cfg->fleet.first = 1;
 	cfg->nsensors = bmc_sensor_defaults(cfg->sensors, CONFIG_MAX_SENSORS);
 	if (cfg->nsensors > CONFIG_MAX_SENSORS)
 		cfg->nsensors = CONFIG_MAX_SENSORS;
@@ -2003,6 +2005,149 @@ do_sensors(struct ctx *c, struct fy_node *m, int line)
 	check_sensors(c, lines);
 }
 
+/* The one conversion a fleet name pattern may hold: %u, %d or %x with flags and a width. */
+static bool
+valid_name_pattern(const char *s)
+{
+	const char *p = strchr(s, '%');
+
+	if (p == NULL)
+		return false;
+	p++;
+	while (*p == '0' || *p == '-')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p != 'u' && *p != 'd' && *p != 'x' && *p != 'X')
+		return false;
+	return strchr(p, '%') == NULL;
+}
+
+static void
+do_fleet_override(struct ctx *c, const char *name, struct fy_node *m, int line)
+{
+	struct config_fleet *f = &c->cfg->fleet;
+	struct config_fleet_override *o;
+	struct fy_node_pair *p;
+	void *it = NULL;
+	char buf[96];
+
+	if (f->noverrides == CONFIG_FLEET_OVERRIDES_MAX) {
+		cerr(c, line, "fleet.overrides: at most %d", CONFIG_FLEET_OVERRIDES_MAX);
+		return;
+	}
+	if (!valid_instance_name(name) || !fy_node_is_mapping(m)) {
+		cerr(c, line, "fleet.overrides: expected INSTANCE-NAME: {listen, system_guid, power}");
+		return;
+	}
+	o = &f->overrides[f->noverrides++];
+	memset(o, 0, sizeof(*o));
+	memcpy(o->name, name, strlen(name) + 1);
+	o->power_on = -1;
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k) ? node_line(k) : line;
+		bool on;
+
+		if (key == NULL || !scalar(c, v, l, key, buf, sizeof(buf)))
+			continue;
+		if (strcmp(key, "listen") == 0) {
+			if (config_parse_addr(buf, &o->listen) != 0)
+				cerr(c, l, "listen: \"%s\" is not ADDRESS[:PORT]", buf);
+			else
+				o->has_listen = true;
+		} else if (strcmp(key, "system_guid") == 0) {
+			if (bmc_guid_parse(buf, o->system_guid) != 0)
+				cerr(c, l,
+				    "system_guid: expected a GUID like 6f1c2a1e-3b4d-4e5f-9a8b-0c1d2e3f4a5b");
+			else
+				o->has_guid = true;
+		} else if (strcmp(key, "power") == 0) {
+			if (!bool_word(buf, &on))
+				cerr(c, l, "power: expected on or off, not \"%s\"", buf);
+			else
+				o->power_on = on;
+		} else {
+			cerr(c, l, "fleet.overrides.%s: unknown key \"%s\" (listen, system_guid, power)",
+			    name, key);
+		}
+	}
+}
+
+static void
+do_fleet(struct ctx *c, struct fy_node *m, int line)
+{
+	struct config_fleet *f = &c->cfg->fleet;
+	struct fy_node_pair *p;
+	void *it = NULL;
+	unsigned long x;
+
+	if (!fy_node_is_mapping(m)) {
+		cerr(c, line, "fleet: expected a mapping with count, name, first, listen, step, overrides");
+		return;
+	}
+	while ((p = fy_node_mapping_iterate(m, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = fy_node_get_scalar0(k);
+		int l = node_line(k) ? node_line(k) : line;
+		char buf[96];
+
+		if (key == NULL) {
+			cerr(c, l, "fleet: keys must be names");
+		} else if (strcmp(key, "count") == 0) {
+			if (number(c, v, l, key, 1, CONFIG_FLEET_MAX, &x))
+				f->count = (unsigned)x;
+		} else if (strcmp(key, "first") == 0) {
+			if (number(c, v, l, key, 0, 1000000000, &x))
+				f->first = (unsigned)x;
+		} else if (strcmp(key, "name") == 0) {
+			if (scalar(c, v, l, key, buf, sizeof(buf))) {
+				if (strlen(buf) >= sizeof(f->name) || !valid_name_pattern(buf))
+					cerr(c, l,
+					    "name: expected a pattern with one number in it, like node%%04u");
+				else
+					memcpy(f->name, buf, strlen(buf) + 1);
+			}
+		} else if (strcmp(key, "listen") == 0) {
+			if (scalar(c, v, l, key, buf, sizeof(buf))) {
+				if (config_parse_addr(buf, &f->base) != 0)
+					cerr(c, l, "listen: \"%s\" is not ADDRESS[:PORT]", buf);
+				else
+					f->has_base = true;
+			}
+		} else if (strcmp(key, "step") == 0) {
+			if (scalar(c, v, l, key, buf, sizeof(buf))) {
+				if (strcmp(buf, "address") == 0)
+					f->step_port = false;
+				else if (strcmp(buf, "port") == 0)
+					f->step_port = true;
+				else
+					cerr(c, l, "step: expected address or port, not \"%s\"", buf);
+			}
+		} else if (strcmp(key, "overrides") == 0) {
+			struct fy_node_pair *op;
+			void *oit = NULL;
+
+			if (!fy_node_is_mapping(v)) {
+				cerr(c, l, "overrides: expected a mapping of instance names");
+				continue;
+			}
+			while ((op = fy_node_mapping_iterate(v, &oit)) != NULL) {
+				const char *name = fy_node_get_scalar0(fy_node_pair_key(op));
+				int ol =
+				    node_line(fy_node_pair_key(op)) ? node_line(fy_node_pair_key(op)) : l;
+
+				do_fleet_override(c, name ? name : "", fy_node_pair_value(op), ol);
+			}
+		} else {
+			cerr(c, l, "fleet: unknown key \"%s\"", key);
+		}
+	}
+	if (f->count == 0)
+		cerr(c, line, "fleet: count is required (1-%d)", CONFIG_FLEET_MAX);
+}
+
 static void
 do_root(struct ctx *c, struct fy_node *root)
 {
@@ -2064,6 +2209,8 @@ do_root(struct ctx *c, struct fy_node *root)
 			do_sel(c, v, l);
 		else if (strcmp(key, "fru") == 0)
 			do_fru(c, v, l);
+		else if (strcmp(key, "fleet") == 0)
+			do_fleet(c, v, l);
 		else
 			cerr(c, l, "unknown key \"%s\"", key);
 	}

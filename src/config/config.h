@@ -62,6 +62,45 @@ struct config_user {
 	bool enabled;
 };
 
+#define CONFIG_FLEET_MAX 65536 /* instances in one process */
+#define CONFIG_FLEET_OVERRIDES_MAX 256
+
+/* `fleet.overrides.NAME`: what one member does differently. */
+struct config_fleet_override {
+	char name[BMC_INSTANCE_NAME_MAX];
+	struct bmc_addr listen;
+	bool has_listen;
+	uint8_t system_guid[16]; /* wire order */
+	bool has_guid;
+	int power_on; /* -1: as the template */
+};
+
+/*
+ * `fleet:` (or ghostbmcd --fleet N): the configuration is a template expanded
+ * to count instances.  Member i (0-based) is named printf(name, first + i) and
+ * listens on the base address plus i (step address) or the base port plus i
+ * (step port); its system GUID carries first + i in its last bytes, so its
+ * FRU serials do too.
+ */
+struct config_fleet {
+	unsigned count; /* 0: not a fleet, one instance named bmc.name */
+	char name[BMC_INSTANCE_NAME_MAX]; /* a pattern with one %u-style conversion; default "node%04u" */
+	unsigned first; /* the first member's number, default 1 */
+	struct bmc_addr base; /* default: the first `listen` address */
+	bool has_base;
+	bool step_port; /* false: consecutive addresses, one port */
+	struct config_fleet_override overrides[CONFIG_FLEET_OVERRIDES_MAX];
+	size_t noverrides;
+};
+
+/* One expanded member. */
+struct config_fleet_member {
+	char name[BMC_INSTANCE_NAME_MAX];
+	struct bmc_addr listen;
+	uint8_t system_guid[16]; /* wire order; all zero: as configured (single instance) */
+	bool power_on;
+};
+
 struct config {
 	struct bmc_addr listen[CONFIG_MAX_LISTEN];
 	size_t nlisten;
@@ -99,6 +138,7 @@ struct config {
 	 */
 	struct bmc_fru_conf frus[BMC_MAX_FRUS];
 	size_t nfrus;
+	struct config_fleet fleet;
 };
 
 /*
@@ -119,6 +159,15 @@ int config_parse_addr(const char *s, struct bmc_addr *out);
 void config_format_addr(const struct bmc_addr *a, char *buf, size_t len);
 
 /* "user", "operator", "administrator"/"admin", "callback" -> PRIV_*; 0 if unknown. */
+/*
+ * Member i (0-based) of the fleet cfg describes.  0, or -1 with a reason
+ * in err (an address past the end of its family, a name too long).
+ */
+int config_fleet_member(
+    const struct config *cfg, unsigned i, struct config_fleet_member *m, char *err, size_t errlen);
+/* Check that every member can be expanded and that names and addresses are distinct enough. */
+int config_fleet_check(const struct config *cfg, char *err, size_t errlen);
+
 unsigned char config_parse_priv(const char *s);
 const char *config_priv_name(unsigned char priv);
 

@@ -21,6 +21,7 @@
 
 #include "config/config.h"
 #include "core/bmc.h"
+#include "core/chassis.h"
 #include "core/sensor.h"
 #include "io/ctl.h"
 #include "io/ctl_int.h"
@@ -42,7 +43,9 @@ struct ctl_conn;
 
 struct ctl {
 	uv_pipe_t pipe;
-	struct instance *inst;
+	struct instance **insts; /* the daemon's, in member order */
+	size_t ninst;
+	struct instance *inst; /* the one the request being handled names */
 	struct ctl_conn *conns;
 	unsigned nconns;
 	bool closing;
@@ -303,6 +306,60 @@ cmd_user_del(struct ctl_conn *c, const char *who)
 	return 0;
 }
 
+/* `fleet list`: a line per instance; `fleet status`: the sums. */
+static int
+cmd_fleet(struct ctl_conn *c, const char *what)
+{
+	unsigned long long rx = 0, tx = 0, dropped = 0;
+	unsigned on = 0, sessions = 0;
+	struct bmc_chassis_info ci;
+	struct bmc_status st;
+	struct bmc_time now;
+	char a[64];
+	size_t i;
+	bool list = strcmp(what, "list") == 0;
+
+	if (!list && strcmp(what, "status") != 0)
+		return ctl_reply_error(c, "fleet: \"%s\" is not list or status", what);
+	if (list)
+		ctl_reply(c, "NAME | ADDRESS | POWER | SESSIONS | SEL\n");
+	for (i = 0; i < c->ctl->ninst; i++) {
+		struct instance *inst = c->ctl->insts[i];
+
+		instance_now(inst, &now);
+		bmc_chassis_info(inst->bmc, &now, &ci);
+		bmc_get_status(inst->bmc, &st);
+		on += ci.power_on;
+		sessions += st.active_sessions;
+		rx += st.rx_datagrams;
+		tx += st.tx_datagrams;
+		dropped += st.dropped + inst->edge_dropped;
+		if (list) {
+			config_format_addr(&inst->listen[0], a, sizeof(a));
+			ctl_reply(c, "%s | %s | %s | %u | %zu\n", inst->name, a, ci.power_on ? "on" : "off",
+			    st.active_sessions, bmc_sel_count(inst->bmc));
+		}
+	}
+	if (!list) {
+		ctl_reply(c, "instances: %zu\n", c->ctl->ninst);
+		ctl_reply(c, "hosts: %u powered on, %zu off\n", on, c->ctl->ninst - on);
+		ctl_reply(c, "sessions: %u active\n", sessions);
+		ctl_reply(c, "datagrams: %llu received, %llu sent, %llu dropped\n", rx, tx, dropped);
+	}
+	return 0;
+}
+
+static struct instance *
+instance_named(struct ctl *ctl, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ctl->ninst; i++)
+		if (strcmp(ctl->insts[i]->name, name) == 0)
+			return ctl->insts[i];
+	return NULL;
+}
+
 static int
 dispatch(struct ctl_conn *c, int argc, char **argv)
 {
@@ -310,6 +367,26 @@ dispatch(struct ctl_conn *c, int argc, char **argv)
 
 	if (argc == 0)
 		return ctl_reply_error(c, "empty request");
+	if (strcmp(argv[0], "fleet") == 0 && argc == 2)
+		return cmd_fleet(c, argv[1]);
+	/* "instance NAME REQUEST...": the request is for that member. */
+	c->ctl->inst = c->ctl->insts[0];
+	if (strcmp(argv[0], "instance") == 0 && argc >= 2) {
+		if ((c->ctl->inst = instance_named(c->ctl, argv[1])) == NULL) {
+			c->ctl->inst = c->ctl->insts[0];
+			return ctl_reply_error(
+			    c, "no instance is called %s (ghostbmc --fleet list)", argv[1]);
+		}
+		argc -= 2;
+		argv += 2;
+		if (argc == 0)
+			return ctl_reply_error(c, "empty request");
+	} else if (c->ctl->ninst > 1) {
+		return ctl_reply_error(c,
+		    "this daemon runs a fleet of %zu instances: name one with ghostbmc -i NAME "
+		    "(ghostbmc --fleet list)",
+		    c->ctl->ninst);
+	}
 	if (strcmp(argv[0], "status") == 0 && argc == 1)
 		return cmd_status(c);
 	if (strcmp(argv[0], "user") == 0 && argc >= 2) {
@@ -579,7 +656,7 @@ ctl_accept(uv_stream_t *server, int status)
 /* ---- the listening socket ---- */
 
 struct ctl *
-ctl_open(struct instance *inst, const char *path, char *err, size_t errlen)
+ctl_open(struct instance **insts, size_t ninst, const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
 	struct ctl *ctl;
@@ -601,9 +678,11 @@ ctl_open(struct instance *inst, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "control socket: %s", strerror(errno));
 		return NULL;
 	}
-	ctl->inst = inst;
+	ctl->insts = insts;
+	ctl->ninst = ninst;
+	ctl->inst = insts[0];
 	ctl->pipe.data = ctl;
-	if ((r = uv_pipe_init(inst->loop, &ctl->pipe, 0)) < 0) {
+	if ((r = uv_pipe_init(insts[0]->loop, &ctl->pipe, 0)) < 0) {
 		snprintf(err, errlen, "control socket: %s", uv_strerror(r));
 		free(ctl);
 		return NULL;

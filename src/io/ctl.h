@@ -20,7 +20,7 @@ struct ctl;
  * state directory's lock, so it cannot be a live daemon's) and listen.
  * NULL with a reason in err on failure.
  */
-struct ctl *ctl_open(struct instance *inst, const char *path, char *err, size_t errlen);
+struct ctl *ctl_open(struct instance **insts, size_t ninst, const char *path, char *err, size_t errlen);
 /* Stop listening, drop connections, remove the socket file. */
 void ctl_close(struct ctl *ctl);
 

@@ -211,6 +211,7 @@ host_sample(struct instance *inst)
 	struct bmc_chassis_info ci;
 	struct bmc_time now;
 	size_t i, n = bmc_sensor_count(inst->bmc);
+	bool began = false;
 
 	instance_now(inst, &now);
 	if (now.mono_ms > inst->sample_last_ms)
@@ -227,9 +228,7 @@ host_sample(struct instance *inst)
 	bmc_chassis_info(inst->bmc, &now, &ci);
 	if (inst->backend == &host_backend_sim && ci.watchdog_running && sim_os_alive(inst->sim))
 		(void)bmc_watchdog_kick(inst->bmc, &now);
-	/* All the events of one sample are one durable write. */
-	if (store_begin(inst->store) == -1)
-		log_warnx("%s: cannot begin a transaction: %s", inst->name, store_errmsg(inst->store));
+	/* All the events of one sample are one durable write, begun only when there is one. */
 	for (i = 0; i < n; i++) {
 		const struct bmc_sensor_model *m = bmc_sensor_get_model(inst->bmc, i);
 		double v;
@@ -238,10 +237,15 @@ host_sample(struct instance *inst)
 
 		bmc_out_reset(&inst->out);
 		bmc_sensor_feed(inst->bmc, &now, i, v, st, avail, &inst->out);
-		if (inst->out.nfx > 0)
-			(void)instance_commit(inst, inst->out.fx, inst->out.nfx);
+		if (inst->out.nfx == 0)
+			continue;
+		if (!began && store_begin(inst->store) == -1)
+			log_warnx(
+			    "%s: cannot begin a transaction: %s", inst->name, store_errmsg(inst->store));
+		began = true;
+		(void)instance_commit(inst, inst->out.fx, inst->out.nfx);
 	}
-	if (store_commit(inst->store) == -1) {
+	if (began && store_commit(inst->store) == -1) {
 		log_warnx("%s: cannot commit sensor events: %s", inst->name, store_errmsg(inst->store));
 		(void)instance_reload_sel(inst);
 	}
@@ -278,15 +282,17 @@ host_start(struct instance *inst, const struct sim_params *params, char *err, si
 	if (inst->backend->start(inst, err, errlen) == -1)
 		return -1;
 	host_sample(inst);
-	inst->sample.data = inst;
-	if ((r = uv_timer_init(inst->loop, &inst->sample)) < 0) {
-		snprintf(err, errlen, "%s: timer: %s", inst->name, uv_strerror(r));
-		return -1;
-	}
-	inst->sample_running = true;
-	if ((r = uv_timer_start(&inst->sample, sample_cb, HOST_SAMPLE_MS, HOST_SAMPLE_MS)) < 0) {
-		snprintf(err, errlen, "%s: timer: %s", inst->name, uv_strerror(r));
-		return -1;
+	if (!inst->shared_clock) {
+		inst->sample.data = inst;
+		if ((r = uv_timer_init(inst->loop, &inst->sample)) < 0) {
+			snprintf(err, errlen, "%s: timer: %s", inst->name, uv_strerror(r));
+			return -1;
+		}
+		inst->sample_running = true;
+		if ((r = uv_timer_start(&inst->sample, sample_cb, HOST_SAMPLE_MS, HOST_SAMPLE_MS)) < 0) {
+			snprintf(err, errlen, "%s: timer: %s", inst->name, uv_strerror(r));
+			return -1;
+		}
 	}
 	log_debug("%s: host backend %s; simulated parts: %u CPUs, %u fans, %u PSUs", inst->name,
 	    inst->backend->name, p.ncpus, p.nfans, p.npsus);

@@ -571,10 +571,9 @@ recv_cb(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struct sockaddr *
 	lan_finish(inst, l, &src, &inst->out);
 }
 
-static void
-tick_cb(uv_timer_t *t)
+void
+lan_tick(struct instance *inst)
 {
-	struct instance *inst = t->data;
 	struct bmc_time now;
 	int r;
 
@@ -582,6 +581,12 @@ tick_cb(uv_timer_t *t)
 	if ((r = bmc_tick(inst->bmc, &now, &inst->out)) < 0)
 		log_warnx("%s: tick: %s", inst->name, bmc_strerror(r));
 	lan_finish(inst, NULL, NULL, &inst->out);
+}
+
+static void
+tick_cb(uv_timer_t *t)
+{
+	lan_tick(t->data);
 }
 
 /* ---- set-up and tear-down ---- */
@@ -663,6 +668,9 @@ lan_start(struct instance *inst, char *err, size_t errlen)
 		return -1;
 	}
 	inst->batch_ready = true;
+	inst->started_ms = uv_now(inst->loop);
+	if (inst->shared_clock)
+		return 0;
 	inst->tick.data = inst;
 	if ((r = uv_timer_init(inst->loop, &inst->tick)) < 0) {
 		snprintf(err, errlen, "cannot start the timer: %s", uv_strerror(r));

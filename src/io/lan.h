@@ -38,6 +38,8 @@ struct instance {
 	struct lan_listener **listeners; /* nlisten of them while open */
 	uv_timer_t tick;
 	bool tick_running;
+	bool shared_clock; /* the daemon's one timer calls lan_tick() and host_sample(): no timers of our own
+	                    */
 	uint64_t started_ms; /* uv_now() at start, for the uptime */
 	uint64_t edge_dropped; /* datagrams dropped before the core saw them */
 
@@ -120,5 +122,7 @@ int instance_reload_param(struct instance *inst, enum bmc_param p);
 int lan_start(struct instance *inst, char *err, size_t errlen);
 /* Close the listeners and the timer; handles go away on the next loop turn. */
 void lan_close(struct instance *inst);
+/* Time passes for the core (bmc_tick): every BMC_TICK_MS, from the instance's timer or the shared clock. */
+void lan_tick(struct instance *inst);
 
 #endif

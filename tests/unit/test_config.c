@@ -1016,10 +1016,80 @@ test_fru_prefixes(void **state)
 	}
 }
 
+static void
+test_fleet(void **state)
+{
+	static const char yaml[] = "listen: 127.0.0.1:6230\n"
+	                           "fleet:\n"
+	                           "  count: 300\n"
+	                           "  name: \"n%03u\"\n"
+	                           "  first: 0\n"
+	                           "  listen: 127.0.1.250:623\n"
+	                           "  overrides:\n"
+	                           "    n007: {listen: \"127.9.9.9:1623\", power: off}\n";
+	struct config c;
+	struct config_fleet_member m;
+	char err[512], text[37];
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(config_load_string(&c, "f.yaml", yaml, sizeof(yaml) - 1, err, sizeof(err)), 0);
+	assert_int_equal(c.fleet.count, 300);
+	assert_int_equal(config_fleet_check(&c, err, sizeof(err)), 0);
+	/* addresses carry into the next octet */
+	assert_int_equal(config_fleet_member(&c, 0, &m, err, sizeof(err)), 0);
+	assert_string_equal(m.name, "n000");
+	assert_memory_equal(m.listen.ip, ((uint8_t[]){127, 0, 1, 250}), 4);
+	assert_int_equal(config_fleet_member(&c, 10, &m, err, sizeof(err)), 0);
+	assert_memory_equal(m.listen.ip, ((uint8_t[]){127, 0, 2, 4}), 4);
+	assert_int_equal(m.listen.port, 623);
+	bmc_guid_format(m.system_guid, text);
+	assert_string_equal(text + 24, "000000000010");
+	assert_true(m.power_on);
+	/* the override */
+	assert_int_equal(config_fleet_member(&c, 7, &m, err, sizeof(err)), 0);
+	assert_memory_equal(m.listen.ip, ((uint8_t[]){127, 9, 9, 9}), 4);
+	assert_int_equal(m.listen.port, 1623);
+	assert_false(m.power_on);
+	assert_int_equal(config_fleet_member(&c, 300, &m, err, sizeof(err)), -1);
+
+	/* a range that runs off the end of IPv4, a port step past 65535, an unknown override */
+	c.fleet.base.ip[0] = 255;
+	c.fleet.base.ip[1] = 255;
+	c.fleet.base.ip[2] = 255;
+	assert_int_equal(config_fleet_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "past the end"));
+	config_defaults(&c);
+	assert_int_equal(
+	    config_load_string(&c, "f.yaml", "fleet: {count: 10, listen: \"127.0.0.1:65530\", step: port}\n",
+	        strlen("fleet: {count: 10, listen: \"127.0.0.1:65530\", step: port}\n"), err, sizeof(err)),
+	    0);
+	assert_int_equal(config_fleet_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "port"));
+	config_defaults(&c);
+	assert_int_equal(
+	    config_load_string(&c, "f.yaml",
+	        "fleet: {count: 2, listen: \"127.0.0.1:6000\", overrides: {x: {power: on}}}\n",
+	        strlen("fleet: {count: 2, listen: \"127.0.0.1:6000\", overrides: {x: {power: on}}}\n"), err,
+	        sizeof(err)),
+	    0);
+	assert_int_equal(config_fleet_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no member is called x"));
+	/* bad patterns and counts */
+	config_defaults(&c);
+	assert_int_equal(config_load_string(&c, "f.yaml", "fleet: {count: 2, name: \"node%s\"}\n",
+	                     strlen("fleet: {count: 2, name: \"node%s\"}\n"), err, sizeof(err)),
+	    -1);
+	assert_int_equal(config_load_string(&c, "f.yaml", "fleet: {count: 0}\n",
+	                     strlen("fleet: {count: 0}\n"), err, sizeof(err)),
+	    -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_fleet),
 	    cmocka_unit_test(test_every_key),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_prefixes),
