@@ -20,6 +20,7 @@
 
 #include <openssl/crypto.h>
 
+#include "audit/audit_cli.h"
 #include "cmd/ctl_client.h"
 #include "config/config.h"
 
@@ -67,6 +68,8 @@ static const char usage_main[] =
     "  sel import FILE                 append 16-byte raw records (timestamps kept)\n"
     "  fru show [ID]                   the FRU inventory, decoded\n"
     "  fru import ID FILE              replace FRU ID with an ipmitool fru read image\n"
+    "  audit [--timeout MS] [--max-time S] [-v] HOST[:PORT]\n"
+    "                                  check a BMC over the network for IPMI weaknesses\n"
     "\n"
     "options:\n"
     "  --state-dir DIR   the daemon's state directory (default: $GHOSTBMC_STATE_DIR,\n"
@@ -425,6 +428,15 @@ cmd_sel_add(const char *sock, const struct command *cmd, int argc, char *argv[])
 	return request(sock, 3, req);
 }
 
+/* Talks to a BMC over the network, not to the daemon: src/audit/. */
+static int
+cmd_audit(const char *sock, const struct command *cmd, int argc, char *argv[])
+{
+	(void)sock;
+	(void)cmd;
+	return audit_cli(argc, argv);
+}
+
 static const struct command commands[] = {
     {"status", NULL, "usage: ghostbmc status\n", 0, 0, NULL},
     {"user", "list", "usage: ghostbmc user list\n", 0, 0, NULL},
@@ -464,6 +476,7 @@ static const struct command commands[] = {
     {"fru", "import",
         "usage: ghostbmc fru import ID FILE\n       FILE: written by ipmitool fru read ID FILE\n", 2, 2,
         cmd_import},
+    {"audit", NULL, audit_cli_usage, -1, -1, cmd_audit},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
