@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/ipmi.h"
 #include "core/chassis.h"
+#include "core/crypto.h"
 #include "core/fru.h"
 #include "core/sdr.h"
 #include "core/sol.h"
@@ -69,6 +70,7 @@ struct session {
 	uint8_t k1[32];
 	uint8_t k2[32];
 	uint8_t keylen; /* 20 (SHA-1) or 32 (SHA-256) */
+	struct crypto_sess cs; /* K1 and K2 prepared at RAKP3 (crypto.c) */
 
 	/* IPMI 1.5 (lan15.c) */
 	bool v15;

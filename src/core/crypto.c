@@ -1,4 +1,6 @@
 /* OpenSSL behind IPMI's algorithm numbers.  Nothing here is a primitive of our own. */
+#include <string.h>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/core_names.h>
@@ -122,6 +124,90 @@ crypto_hmac_integ(uint8_t integ_alg, const uint8_t *k1, size_t k1len, const void
 	if (hmac_md(md, k1, k1len, &v, 1, out) < want)
 		return 0;
 	return want;
+}
+
+static const EVP_MD *
+integ_md(uint8_t integ_alg)
+{
+	switch (integ_alg) {
+	case INTEG_HMAC_SHA1_96:
+		return EVP_sha1();
+	case INTEG_HMAC_SHA256_128:
+		return EVP_sha256();
+	case INTEG_HMAC_MD5_128:
+		return EVP_md5();
+	default:
+		return NULL;
+	}
+}
+
+int
+crypto_sess_init(
+    struct crypto_sess *c, uint8_t integ_alg, const uint8_t *k1, size_t k1len, bool aes, const uint8_t k2[16])
+{
+	const EVP_MD *md = integ_md(integ_alg);
+	EVP_MAC *mac = hmac_impl();
+	OSSL_PARAM params[2];
+
+	memset(c, 0, sizeof(*c));
+	if (md != NULL) {
+		if (mac == NULL || (c->mac = EVP_MAC_CTX_new(mac)) == NULL)
+			goto fail;
+		params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *)EVP_MD_get0_name(md), 0);
+		params[1] = OSSL_PARAM_construct_end();
+		if (!EVP_MAC_init(c->mac, k1, k1len, params))
+			goto fail;
+	}
+	if (aes) {
+		if ((c->enc = EVP_CIPHER_CTX_new()) == NULL || (c->dec = EVP_CIPHER_CTX_new()) == NULL ||
+		    !EVP_CipherInit_ex(c->enc, EVP_aes_128_cbc(), NULL, k2, NULL, 1) ||
+		    !EVP_CipherInit_ex(c->dec, EVP_aes_128_cbc(), NULL, k2, NULL, 0) ||
+		    !EVP_CIPHER_CTX_set_padding(c->enc, 0) || !EVP_CIPHER_CTX_set_padding(c->dec, 0))
+			goto fail;
+	}
+	return 0;
+fail:
+	crypto_sess_free(c);
+	return -1;
+}
+
+void
+crypto_sess_free(struct crypto_sess *c)
+{
+	EVP_MAC_CTX_free(c->mac);
+	EVP_CIPHER_CTX_free(c->enc);
+	EVP_CIPHER_CTX_free(c->dec);
+	memset(c, 0, sizeof(*c));
+}
+
+size_t
+crypto_sess_integ(const struct crypto_sess *c, uint8_t integ_alg, const void *data, size_t len,
+    uint8_t out[CRYPTO_MAX_DIGEST])
+{
+	size_t want = crypto_integ_len(integ_alg), n = 0;
+
+	/* A NULL key re-initialises the context with the key it holds (OpenSSL 3). */
+	if (c->mac == NULL || want == 0 || !EVP_MAC_init(c->mac, NULL, 0, NULL) ||
+	    !EVP_MAC_update(c->mac, data, len) || !EVP_MAC_final(c->mac, out, &n, CRYPTO_MAX_DIGEST) ||
+	    n < want)
+		return 0;
+	return want;
+}
+
+int
+crypto_sess_aes(const struct crypto_sess *c, bool encrypt, const uint8_t iv[16], const uint8_t *in,
+    size_t len, uint8_t *out)
+{
+	EVP_CIPHER_CTX *ctx = encrypt ? c->enc : c->dec;
+	int n1 = 0, n2 = 0;
+
+	if (ctx == NULL || len % CRYPTO_AES_BLOCK != 0 || len > (size_t)INT32_MAX)
+		return -1;
+	/* Only the IV changes: the key schedule stays. */
+	if (!EVP_CipherInit_ex(ctx, NULL, NULL, NULL, iv, -1) ||
+	    !EVP_CipherUpdate(ctx, out, &n1, in, (int)len) || !EVP_CipherFinal_ex(ctx, out + n1, &n2))
+		return -1;
+	return (size_t)n1 + (size_t)n2 == len ? 0 : -1;
 }
 
 int

@@ -35,6 +35,24 @@ size_t crypto_hmac_integ(uint8_t integ_alg, const uint8_t *k1, size_t k1len, con
     uint8_t out[CRYPTO_MAX_DIGEST]);
 
 /* AES-128-CBC without OpenSSL padding; len must be a multiple of 16. 0 or -1. */
+/*
+ * A session's keys, prepared once when it becomes active: the integrity
+ * HMAC keyed by K1 and the AES-128 key schedules of K2, so that a packet
+ * costs no allocation and no key set-up.  Fields are NULL when unused.
+ */
+struct crypto_sess {
+	void *mac; /* EVP_MAC_CTX, HMAC with the integrity digest and K1 */
+	void *enc, *dec; /* EVP_CIPHER_CTX, AES-128-CBC with K2, no padding */
+};
+int crypto_sess_init(struct crypto_sess *c, uint8_t integ_alg, const uint8_t *k1, size_t k1len, bool aes,
+    const uint8_t k2[16]);
+void crypto_sess_free(struct crypto_sess *c);
+/* As crypto_hmac_integ / crypto_aes_cbc with the prepared keys. */
+size_t crypto_sess_integ(const struct crypto_sess *c, uint8_t integ_alg, const void *data, size_t len,
+    uint8_t out[CRYPTO_MAX_DIGEST]);
+int crypto_sess_aes(const struct crypto_sess *c, bool encrypt, const uint8_t iv[16], const uint8_t *in,
+    size_t len, uint8_t *out);
+
 int crypto_aes_cbc(
     bool encrypt, const uint8_t key[16], const uint8_t iv[16], const uint8_t *in, size_t len, uint8_t *out);
 

@@ -440,7 +440,9 @@ rakp_rakp3(
 		session_free(bmc, s);
 		return;
 	}
-	if (rakp_derive_keys(s, params_kg_set(bmc) ? bmc->params.kg : NULL, sizeof(bmc->params.kg)) != 0) {
+	if (rakp_derive_keys(s, params_kg_set(bmc) ? bmc->params.kg : NULL, sizeof(bmc->params.kg)) != 0 ||
+	    crypto_sess_init(
+	        &s->cs, s->integ_alg, s->k1, s->keylen, s->conf_alg == CONF_AES_CBC_128, s->k2) != 0) {
 		rakp_error(rs, tag, RMCPP_NO_RESOURCES, s->con_sid);
 		session_free(bmc, s);
 		return;

@@ -63,7 +63,8 @@ rmcpp_wrap(struct bmc *bmc, struct session *s, uint8_t ptype, const uint8_t *pla
 		n = plen + padn + 1;
 		bmc_rand(bmc, iv, sizeof(iv));
 		wbuf_put_bytes(&w, iv, 16);
-		if (w.err || w.cap - w.len < n || crypto_aes_cbc(true, s->k2, iv, block, n, w.p + w.len) != 0)
+		if (w.err || w.cap - w.len < n ||
+		    crypto_sess_aes(&s->cs, true, iv, block, n, w.p + w.len) != 0)
 			return 0;
 		w.len += n;
 		crypto_wipe(block, n);
@@ -84,7 +85,7 @@ rmcpp_wrap(struct bmc *bmc, struct session *s, uint8_t ptype, const uint8_t *pla
 		wbuf_put_u8(&w, 0x07);
 		if (w.err)
 			return 0;
-		clen = crypto_hmac_integ(s->integ_alg, s->k1, s->keylen, w.p + 4, w.len - 4, code);
+		clen = crypto_sess_integ(&s->cs, s->integ_alg, w.p + 4, w.len - 4, code);
 		if (clen == 0)
 			return 0;
 		wbuf_put_bytes(&w, code, clen);
@@ -118,8 +119,7 @@ rmcpp_check_integrity(const struct session *s, const uint8_t *pkt, size_t len, c
 	for (i = 0; i < padn; i++)
 		if (pkt[pay_end + i] != 0xff)
 			return false;
-	if (crypto_hmac_integ(
-	        s->integ_alg, s->k1, s->keylen, pkt + h->hdr_off, len - clen - h->hdr_off, code) != clen)
+	if (crypto_sess_integ(&s->cs, s->integ_alg, pkt + h->hdr_off, len - clen - h->hdr_off, code) != clen)
 		return false;
 	return crypto_equal(code, pkt + len - clen, clen);
 }
@@ -134,7 +134,7 @@ rmcpp_decrypt(const struct session *s, const uint8_t *p, size_t n, uint8_t *out)
 	if (n < 32 || n % 16 != 0 || n - 16 > BMC_MSG_MAX + 16)
 		return -1;
 	m = n - 16;
-	if (crypto_aes_cbc(false, s->k2, p, p + 16, m, out) != 0)
+	if (crypto_sess_aes(&s->cs, false, p, p + 16, m, out) != 0)
 		return -1;
 	padn = out[m - 1];
 	if (padn > 15 || (size_t)padn + 1 > m)

@@ -104,6 +104,7 @@ session_wipe_keys(struct session *s)
 	crypto_wipe(s->sik, sizeof(s->sik));
 	crypto_wipe(s->k1, sizeof(s->k1));
 	crypto_wipe(s->k2, sizeof(s->k2));
+	crypto_sess_free(&s->cs);
 }
 
 void

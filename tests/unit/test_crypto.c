@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -118,10 +119,52 @@ test_equal_and_wipe(void **state)
 	assert_int_equal(a[0] | a[1] | a[2] | a[3], 0);
 }
 
+/* Prepared session keys give what the one-shot functions give, packet after packet. */
+static void
+test_session_contexts(void **state)
+{
+	static const uint8_t algs[] = {INTEG_HMAC_SHA1_96, INTEG_HMAC_SHA256_128, INTEG_HMAC_MD5_128};
+	uint8_t k1[32], k2[16], iv[16], data[64], a[CRYPTO_MAX_DIGEST], b[CRYPTO_MAX_DIGEST];
+	uint8_t ca[64], cb[64], back[64];
+	struct crypto_sess cs;
+	size_t i, round, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(k1); i++)
+		k1[i] = (uint8_t)(i * 7 + 1);
+	for (i = 0; i < sizeof(k2); i++)
+		k2[i] = (uint8_t)(i * 13 + 5);
+	for (i = 0; i < sizeof(algs); i++) {
+		assert_int_equal(crypto_sess_init(&cs, algs[i], k1, 20, true, k2), 0);
+		for (round = 0; round < 5; round++) {
+			memset(data, (int)(round + i), sizeof(data));
+			memset(iv, (int)(0x40 + round), sizeof(iv));
+			n = crypto_sess_integ(&cs, algs[i], data, 16 + round * 8, a);
+			assert_true(n > 0);
+			assert_int_equal(crypto_hmac_integ(algs[i], k1, 20, data, 16 + round * 8, b), n);
+			assert_memory_equal(a, b, n);
+			assert_int_equal(crypto_sess_aes(&cs, true, iv, data, 48, ca), 0);
+			assert_int_equal(crypto_aes_cbc(true, k2, iv, data, 48, cb), 0);
+			assert_memory_equal(ca, cb, 48);
+			assert_int_equal(crypto_sess_aes(&cs, false, iv, ca, 48, back), 0);
+			assert_memory_equal(back, data, 48);
+		}
+		assert_int_equal(crypto_sess_aes(&cs, true, iv, data, 15, ca), -1); /* not whole blocks */
+		crypto_sess_free(&cs);
+		assert_null(cs.mac);
+	}
+	/* No integrity, no confidentiality: nothing prepared, nothing computed. */
+	assert_int_equal(crypto_sess_init(&cs, INTEG_NONE, k1, 20, false, k2), 0);
+	assert_int_equal(crypto_sess_integ(&cs, INTEG_NONE, data, 16, a), 0);
+	assert_int_equal(crypto_sess_aes(&cs, true, iv, data, 16, ca), -1);
+	crypto_sess_free(&cs);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_session_contexts),
 	    cmocka_unit_test(test_hmac_known_answers),
 	    cmocka_unit_test(test_integrity_truncation),
 	    cmocka_unit_test(test_lengths),
