@@ -33,9 +33,11 @@
 #define PASSWORD_LINE_MAX 256
 
 #define EXIT_USAGE 2
+#define CTL_ARGS_MAX 14 /* the daemon takes 16 arguments; -i adds two */
 
 static const char usage_main[] =
-    "usage: ghostbmc [--state-dir DIR] COMMAND [ARGS]\n"
+    "usage: ghostbmc [--state-dir DIR] [-i NAME] COMMAND [ARGS]\n"
+    "       ghostbmc [--state-dir DIR] --fleet list|status\n"
     "\n"
     "commands:\n"
     "  status                          instance, addresses, sessions, counters\n"
@@ -72,6 +74,9 @@ static const char usage_main[] =
     "                                  check a BMC over the network for IPMI weaknesses\n"
     "\n"
     "options:\n"
+    "  -i, --instance NAME  the fleet member the command is for (ghostbmc --fleet list)\n"
+    "  --fleet list      a line per fleet member: name, address, power, sessions, SEL\n"
+    "  --fleet status    the fleet's sums\n"
     "  --state-dir DIR   the daemon's state directory (default: $GHOSTBMC_STATE_DIR,\n"
     "                    else " DEFAULT_STATE_DIR ")\n"
     "  -h, --help        this help; COMMAND -h for a command's\n"
@@ -198,11 +203,27 @@ get_password(const char *file, bool from_stdin, char *pw, size_t size, const cha
 
 /* ---- talking to the daemon ---- */
 
+/* -i NAME: every request goes to that member of a fleet. */
+static const char *instance_name;
+
 static int
 request(const char *sock, int argc, char *const argv[])
 {
-	char msg[512];
+	char msg[512], *args[CTL_ARGS_MAX + 2];
+	int i, n = 0;
 
+	if (instance_name != NULL) {
+		if (argc > CTL_ARGS_MAX) {
+			fprintf(stderr, "ghostbmc: too many arguments\n");
+			return 1;
+		}
+		args[n++] = (char *)"instance";
+		args[n++] = (char *)instance_name;
+		for (i = 0; i < argc; i++)
+			args[n++] = argv[i];
+		argc = n;
+		argv = args;
+	}
 	switch (ctl_client_request(sock, argc, argv, stdout, msg, sizeof(msg))) {
 	case CTL_CLIENT_OK:
 		return 0;
@@ -546,6 +567,8 @@ dispatch(const char *sock, int argc, char *argv[])
 
 static const struct option longopts[] = {
     {"state-dir", required_argument, NULL, 's'},
+    {"instance", required_argument, NULL, 'i'},
+    {"fleet", required_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -554,15 +577,26 @@ static const struct option longopts[] = {
 int
 main(int argc, char *argv[])
 {
-	const char *state_dir = NULL;
+	const char *state_dir = NULL, *fleet = NULL;
 	char sock[CONFIG_PATH_MAX + 32];
 	int ch;
 
 	/* "+": options end at the command, whose own options are parsed below. */
-	while ((ch = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+hVi:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			state_dir = optarg;
+			break;
+		case 'i':
+			instance_name = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "list") != 0 && strcmp(optarg, "status") != 0) {
+				fprintf(
+				    stderr, "ghostbmc: --fleet: expected list or status, not %s\n", optarg);
+				return EXIT_USAGE;
+			}
+			fleet = optarg;
 			break;
 		case 'h':
 			fputs(usage_main, stdout);
@@ -577,8 +611,12 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0) {
+	if (argc == 0 && fleet == NULL) {
 		fputs(usage_main, stderr);
+		return EXIT_USAGE;
+	}
+	if (fleet != NULL && argc > 0) {
+		fprintf(stderr, "ghostbmc: --fleet %s takes no command\n", fleet);
 		return EXIT_USAGE;
 	}
 	if (state_dir == NULL && (state_dir = getenv("GHOSTBMC_STATE_DIR")) == NULL)
@@ -588,6 +626,12 @@ main(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 
+	if (fleet != NULL) {
+		char *req[2] = {(char *)"fleet", (char *)fleet};
+
+		instance_name = NULL;
+		return request(sock, 2, req);
+	}
 	if (strcmp(argv[0], "help") == 0) {
 		fputs(usage_main, stdout);
 		return 0;
