@@ -2274,13 +2274,15 @@ build_string(const struct fy_parse_cfg *pcfg, void *arg)
 }
 
 /*
- * The line of the first byte that does not start a well-formed UTF-8
- * sequence (no overlong forms, surrogates or code points past 10FFFFh), or 0
- * when there is none.  libfyaml must never see such bytes: 0.7.12 loops
- * forever on "%\x80" (found by fuzz_config).
+ * The line of the first character that YAML does not allow in a stream, or 0
+ * when there is none: the text must be well-formed UTF-8 (no overlong forms,
+ * surrogates or code points past 10FFFFh) of c-printable characters (TAB,
+ * LF, CR, 20h-7Eh, 85h, A0h-D7FFh, E000h-FFFDh, 10000h-10FFFFh).  libfyaml
+ * must never see anything else: 0.7.12 loops forever on "%\x80" and reads a
+ * wild pointer on "? e:\t\0" (both found by fuzz_config).
  */
 static int
-utf8_bad_line(const unsigned char *p, size_t len)
+yaml_bad_line(const unsigned char *p, size_t len)
 {
 	size_t i = 0, k, n;
 	int line = 1;
@@ -2290,6 +2292,8 @@ utf8_bad_line(const unsigned char *p, size_t len)
 		unsigned long cp;
 
 		if (b < 0x80) {
+			if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f)
+				return line;
 			line += b == '\n';
 			i++;
 			continue;
@@ -2314,7 +2318,8 @@ utf8_bad_line(const unsigned char *p, size_t len)
 			cp = cp << 6 | (p[i + k] & 0x3f);
 		}
 		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
+		    (cp >= 0xd800 && cp <= 0xdfff) || (cp < 0xa0 && cp != 0x85) || cp == 0xfffe ||
+		    cp == 0xffff)
 			return line;
 		i += n + 1;
 	}
@@ -2326,10 +2331,10 @@ config_load_string(
     struct config *cfg, const char *name, const char *text, size_t len, char *err, size_t errlen)
 {
 	struct strarg s = {text, len};
-	int line = utf8_bad_line((const unsigned char *)text, len);
+	int line = yaml_bad_line((const unsigned char *)text, len);
 
 	if (line != 0) {
-		snprintf(err, errlen, "%s:%d: not UTF-8 text", name, line);
+		snprintf(err, errlen, "%s:%d: not YAML text (a control character, or not UTF-8)", name, line);
 		return -1;
 	}
 	return load(cfg, name, build_string, &s, err, errlen);

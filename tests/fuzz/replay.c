@@ -268,6 +268,7 @@ main(int argc, char **argv)
 {
 	unsigned long runs = env_num("FUZZ_RUNS", 2000), seed = env_num("FUZZ_SEED", 1), i;
 	static uint8_t buf[REPLAY_MAX_INPUT];
+	static const int sigs[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 	const char *base = strrchr(argv[0], '/'), *env;
 	int a, paths = 0;
 
@@ -278,11 +279,12 @@ main(int argc, char **argv)
 		snprintf(crash_path, sizeof(crash_path), "%s", env);
 	else
 		snprintf(crash_path, sizeof(crash_path), "fuzz-crash-%s", base);
-	signal(SIGABRT, on_signal);
-	signal(SIGSEGV, on_signal);
-	signal(SIGBUS, on_signal);
-	signal(SIGFPE, on_signal);
-	signal(SIGILL, on_signal);
+	/* Signals a sanitizer already handles stay its own: it reports, then calls save_current. */
+	for (a = 0; a < (int)(sizeof(sigs) / sizeof(sigs[0])); a++) {
+		struct sigaction old;
+		if (sigaction(sigs[a], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			signal(sigs[a], on_signal);
+	}
 	if (__sanitizer_set_death_callback)
 		__sanitizer_set_death_callback(save_current);
 
