@@ -48,6 +48,12 @@ with open(d + "/ghostbmc.yaml", "w") as y:
     y.write("    manufacturer_id: %d\n    product_id: %d\n" % (i["manufacturer"], i["product"]))
 PYEOF
 
+# a build older than the pre-session budgets does not know the key (nor needs it)
+chk=$("$bin/ghostbmcd" -n -c "$dir/ghostbmc.yaml" 2>&1) || true
+if [[ $chk == *'unknown key "preauth_rate"'* ]]; then
+	sed -i '/preauth_rate/d; /pre-session datagrams are capped/d; /every client of a benchmark/d' "$dir/ghostbmc.yaml"
+fi
+
 umask 077
 printf '%s\n' "$pass" >"$dir/pw"
 chmod 600 "$dir/pw"
