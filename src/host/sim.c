@@ -39,7 +39,8 @@ struct sim_host {
 	unsigned events;
 	uint8_t boot_device;
 	bool boot_efi;
-	uint8_t *con; /* output queue, a ring of SIM_CONSOLE_QUEUE bytes */
+	uint8_t *con; /* output queue, a ring of con_cap bytes */
+	size_t con_cap;
 	size_t con_start, con_len;
 	/* the OS's console: login, then a shell */
 	enum { TTY_LOGIN, TTY_PASSWORD, TTY_SHELL } tty;
@@ -93,7 +94,8 @@ sim_new(const struct sim_params *p)
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
-	if ((s->con = malloc(SIM_CONSOLE_QUEUE)) == NULL) {
+	s->con_cap = p->console_queue ? p->console_queue : SIM_CONSOLE_QUEUE;
+	if ((s->con = malloc(s->con_cap)) == NULL) {
 		free(s);
 		return NULL;
 	}
@@ -136,11 +138,11 @@ console_write(struct sim_host *s, const void *data, size_t n)
 	if (s->con == NULL)
 		return;
 	for (i = 0; i < n; i++) {
-		s->con[(s->con_start + s->con_len) % SIM_CONSOLE_QUEUE] = p[i];
-		if (s->con_len < SIM_CONSOLE_QUEUE)
+		s->con[(s->con_start + s->con_len) % s->con_cap] = p[i];
+		if (s->con_len < s->con_cap)
 			s->con_len++;
 		else
-			s->con_start = (s->con_start + 1) % SIM_CONSOLE_QUEUE;
+			s->con_start = (s->con_start + 1) % s->con_cap;
 	}
 }
 
@@ -156,8 +158,8 @@ sim_console_take(struct sim_host *s, uint8_t *out, size_t max)
 	size_t i, n = s->con_len < max ? s->con_len : max;
 
 	for (i = 0; i < n; i++)
-		out[i] = s->con[(s->con_start + i) % SIM_CONSOLE_QUEUE];
-	s->con_start = (s->con_start + n) % SIM_CONSOLE_QUEUE;
+		out[i] = s->con[(s->con_start + i) % s->con_cap];
+	s->con_start = (s->con_start + n) % s->con_cap;
 	s->con_len -= n;
 	return n;
 }

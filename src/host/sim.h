@@ -23,6 +23,7 @@ struct sim_params {
 	double ambient_c; /* inlet air */
 	unsigned ncpus, nfans, npsus; /* parts present (1-based indexes up to these) */
 	uint64_t seed;
+	size_t console_queue; /* bytes of console output held until read; 0: SIM_CONSOLE_QUEUE */
 };
 
 void sim_params_defaults(struct sim_params *p);

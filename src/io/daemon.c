@@ -1006,6 +1006,8 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 
 		/* Each instance's noise differs, and stays the same across restarts. */
 		memcpy(&hp.seed, bmc_get_conf(inst->bmc)->system_guid, sizeof(hp.seed));
+		if (d->ninst > 1)
+			hp.console_queue = CONSOLE_LOG_FLEET;
 		if (host_start(inst, &hp, err, sizeof(err)) == -1)
 			fatalx("%s", err);
 		if (i == 0 && d->ninst > 1 && verbose < 1)
