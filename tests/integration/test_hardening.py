@@ -281,3 +281,21 @@ def test_cipher_suites_only_3_and_17(bmc):
     # pre-session too (what a scanner sees)
     r = bmc.ipmitool("channel", "getciphers", "ipmi", "1", user="nosuchuser", password=WRONG)
     assert "3" in r.stdout or r.returncode != 0
+
+
+# ---- password policy ----
+
+def test_password_kinds_policy(make_daemon):
+    """bmc.password_classes: the CLI and Set User Password (ipmitool) refuse a password with too few kinds."""
+    bmc = make_daemon(config="bmc:\n  password_classes: 3\n  min_password_length: 10\n")
+    r = bmc.ctl("user", "add", "ops", "--priv", "operator", "--password-stdin", input="alllowercase1\n")
+    assert r.returncode != 0 and "too simple" in r.stderr, r.stderr
+    r = bmc.ctl("user", "add", "ops", "--priv", "operator", "--password-stdin", input="Sh0rt-1\n")
+    assert r.returncode != 0 and "minimum length is 10" in r.stderr, r.stderr
+    bmc.ctl("user", "add", "ops", "--priv", "operator", "--password-stdin", input="Mixed-Kinds-42\n", check=True)
+    uid = re.search(r"^\s*(\d+)\s+ops\b", bmc.ctl("user", "list", check=True).stdout, re.M).group(1)
+    r = bmc.ipmitool("user", "set", "password", uid, "onlylowercaseletters")
+    assert r.returncode != 0 or "Set User Password command failed" in r.stderr + r.stdout
+    assert bmc.ipmitool("mc", "info", user="ops", password="Mixed-Kinds-42", priv="OPERATOR").returncode == 0
+    assert bmc.ipmitool("user", "set", "password", uid, "Other-Kinds-77").returncode == 0
+    assert bmc.ipmitool("mc", "info", user="ops", password="Other-Kinds-77", priv="OPERATOR").returncode == 0
