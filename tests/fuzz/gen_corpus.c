@@ -80,7 +80,7 @@ unhex(const char *s, uint8_t *out, size_t cap)
 
 /* ---------------------------------------------------------------- session */
 
-/* netFn, cmd, request data (hex; "text" copied; zero padding written out). */
+/* Byte 0 (netFn, privilege), cmd, request data (hex; "text" copied; zero padding written out). */
 static const struct {
 	uint8_t netfn, cmd;
 	const char *data, *name;
@@ -290,6 +290,11 @@ static const struct {
     {0x0c, 0x22, "01 06 00 00", "sol-get-06"},
     {0x0c, 0x22, "01 07 00 00", "sol-get-07"},
     {0x0c, 0x22, "01 08 00 00", "sol-get-08"},
+    /* Byte 0 bits 6-7 run the command at operator (40h) or user (80h) privilege */
+    {0x40, 0x02, "01", "as-operator-chassis-power-up"},
+    {0x46, 0x43, "91 03 04", "as-operator-user-access-set"},
+    {0x86, 0x24, "04 01 00 3e 64 00", "as-user-watchdog-set"},
+    {0x8a, 0x44, "0000 02 00000000 4100 04 01 30 01 57 10 20", "as-user-sel-add"},
     /* Not in the table: the C1h path */
     {0x2c, 0x3e, "00 02", "group-ext-unknown"},
     {0x2e, 0x01, "", "oem-unknown"},
@@ -303,7 +308,7 @@ gen_session(void)
 	for (i = 0; i < sizeof(session_seeds) / sizeof(session_seeds[0]); i++) {
 		uint8_t buf[2 + 256];
 		size_t n = unhex(session_seeds[i].data, buf + 2, 256);
-		const struct cmd_desc *d = dispatch_find(session_seeds[i].netfn, session_seeds[i].cmd);
+		const struct cmd_desc *d = dispatch_find(session_seeds[i].netfn & 0x3e, session_seeds[i].cmd);
 
 		if (d != NULL && (n < d->min_len || n > d->max_len)) {
 			fprintf(stderr, "%s: %zu bytes, the table wants %u..%u\n", session_seeds[i].name, n,
