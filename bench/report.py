@@ -190,6 +190,9 @@ def main(argv):
         gs = num(g("gb.fleet%s.startup_ms" % n))
         ss = g("sim.fleet%s.startup_ms" % n)
         gcell = gb_fleet_na or (fmt(gs) if gs is not None else "n/a")
+        if gs is not None and g("gb.fleet%s.startup_all_ms" % n):
+            gcell += " (starts: %s; daemon CPU %s)" % (", ".join(g("gb.fleet%s.startup_all_ms" % n).split()),
+                                                        fmt(g("gb.fleet%s.startup_cpu_ms" % n)))
         if ss is not None:
             scell = fmt(ss)
         elif sim_biggest and g("sim.fleet%s.startup_ms" % sim_biggest):
@@ -233,6 +236,9 @@ def main(argv):
         errs = [(k, v) for k, v in R.items() if k.startswith(t + ".") and k.endswith(".errors") and v not in ("0", "")]
         for k, v in errs:
             notes.append("%s: %s errors in %s" % (name, v, k.split(".")[1]))
+    for n in sizes:
+        if g("gb.fleet%s.note" % n) and num(g("gb.fleet%s.rss_kib" % n)) is not None:
+            notes.append("fleet of %s: %s" % (n, g("gb.fleet%s.note" % n)))
     if notes:
         L.append("Notes: " + "; ".join(notes) + ".")
         L.append("")

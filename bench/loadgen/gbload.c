@@ -849,8 +849,14 @@ static void run_loop(int64_t deadline)
 			struct sess *s = &sess[idx[j]];
 			for (int rep = 0; rep < 8; rep++) {
 				ssize_t n = recv(s->fd, buf, sizeof buf, 0);
+				if (n < 0 && errno == ECONNREFUSED && opt.mode != MODE_PING && s->outstanding) {
+					/* ICMP port unreachable: nobody listens there (any more) */
+					set_error(s, "%s", "port unreachable");
+					on_timeout(s);
+					break;
+				}
 				if (n < 0)
-					break; /* EAGAIN, or ECONNREFUSED from an ICMP: timeout handles it */
+					break; /* EAGAIN; in ping mode the timeout retries */
 				on_reply(s, buf, (size_t)n);
 				if (!s->outstanding || s->fd != pf[j].fd)
 					break;
