@@ -74,6 +74,8 @@ def main(argv):
         g("machine.cpu", "?"), g("machine.cores", "?"), g("machine.mem", "?"), g("machine.kernel", "?"),
         g("machine.os", "?"), g("machine.virt", "?")))
     L.append("- Versions: %s." % g("run.versions", "?"))
+    if g("run.background"):
+        L.append("- Other work on the machine: %s." % g("run.background"))
     L.append("- Command (from the project root): `%s`" % g("run.command", "bench/run"))
     L.append("- Parameters: %s." % g("run.params", "?"))
     L.append("")
@@ -221,7 +223,7 @@ def main(argv):
             "%s/%s; ipmitool mc info + sensor %s" % (m.get("ok"), n, smp), scell, "",
             "all" if n == "10000" else "", yn(ok) if n == "10000" else "")
 
-    L.append("### Results")
+    L.append("### Side by side")
     L.append("")
     L.append("| metric | ghostbmc | ipmi_sim | ghostbmc / ipmi_sim | target | met? |")
     L.append("|---|--:|--:|--:|---|---|")
