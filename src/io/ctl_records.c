@@ -163,7 +163,8 @@ sel_import(struct ctl_conn *c, struct instance *inst, const char *path)
 		    c, "sel import: %s: %zu bytes is not a whole number of 16-byte records", path, len);
 	}
 	instance_now(inst, &now);
-	/* One transaction for the whole file: all of it or none. */
+	/* One transaction for the whole file: all of it or none (the loop turn's writes first). */
+	lan_batch_flush();
 	if (store_begin(inst->store) == -1) {
 		free(bytes);
 		return ctl_reply_error(c, "sel import: %s", store_errmsg(inst->store));

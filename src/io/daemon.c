@@ -759,13 +759,31 @@ clock_cb(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
 	size_t i;
+	unsigned p;
 
+	/*
+	 * One transaction for the turn: a fleet's sensor events and chassis
+	 * counters (power-on hours tick every minute in every member) cost one
+	 * fsync, not one per instance.  Nothing here answers a client.
+	 */
+	if (store_begin(d->store) == -1)
+		log_warnx("clock: cannot begin a transaction: %s", store_errmsg(d->store));
 	for (i = 0; i < d->ninst; i++) {
 		lan_tick(d->inst[i]);
 		if (i % 4 == d->clock_phase)
 			host_sample(d->inst[i]);
 	}
 	d->clock_phase = (d->clock_phase + 1) % 4;
+	if (store_commit(d->store) == 0)
+		return;
+	/* Memory must show what the store holds again. */
+	log_warnx(
+	    "clock: commit failed: %s; reloading the event logs and parameters", store_errmsg(d->store));
+	for (i = 0; i < d->ninst; i++) {
+		(void)instance_reload_sel(d->inst[i]);
+		for (p = 0; p < BMC_PARAM_COUNT; p++)
+			(void)instance_reload_param(d->inst[i], (enum bmc_param)p);
+	}
 }
 
 /* ---- signals and shutdown ---- */
@@ -1000,6 +1018,9 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 	 */
 	if (ru.drop)
 		drop_privileges(&ru, cfg->state_dir);
+	/* The hosts' first samples and power-on records: one transaction too. */
+	if (store_begin(d->store) == -1)
+		fatalx("cannot begin a transaction: %s", store_errmsg(d->store));
 	for (i = 0; i < d->ninst; i++) {
 		struct instance *inst = d->inst[i];
 		struct sim_params hp = cfg->host;
@@ -1014,6 +1035,8 @@ daemon_run(struct config *cfg, const char *cli_admin_password_file)
 			log_setverbose(-1);
 	}
 	log_setverbose(verbose);
+	if (store_commit(d->store) == -1)
+		fatalx("cannot commit the hosts' start: %s", store_errmsg(d->store));
 	d->clock.data = d;
 	if ((r = uv_timer_init(&d->loop, &d->clock)) < 0 ||
 	    (r = uv_timer_start(&d->clock, clock_cb, BMC_TICK_MS, BMC_TICK_MS)) < 0)

@@ -196,6 +196,11 @@ instance_commit(struct instance *inst, const struct bmc_fx *fx, size_t nfx)
 		any |= durable_kind(fx[i].kind);
 	if (!any)
 		return 0;
+	/*
+	 * A grouped commit still open (a control request between two datagrams)
+	 * goes first, so that this write is not acknowledged before it is durable.
+	 */
+	lan_batch_flush();
 	/* One transaction: the effects of one request are one durable write. */
 	if (store_begin(inst->store) == -1) {
 		log_warnx("%s: cannot begin a transaction: %s", inst->name, store_errmsg(inst->store));
@@ -429,61 +434,88 @@ instance_finish(struct instance *inst, struct bmc_out *out)
 
 /*
  * Grouped commits.  Every datagram that arrives in one turn of the loop is
- * handled at once; the store writes of all of them go into one transaction,
- * committed (one fsync) when the loop has read everything it had, in the
- * check phase.  Replies wait in order until then: none is sent before the
- * data it shows is durable, and none waits longer than its own commit.
+ * handled at once; the store writes of all of them, for every instance of a
+ * fleet, go into one transaction, committed (one fsync) when the loop has
+ * read everything it had, in the check phase.  Replies wait in order until
+ * then: none is sent before the data it shows is durable, and none waits
+ * longer than its own commit.  One batch for the process, because the
+ * instances share one store: a batch per instance would nest, and the inner
+ * ones would answer before the outer commit made their writes durable.
  */
 struct pending_reply {
+	struct instance *inst;
 	struct lan_listener *l;
 	struct bmc_addr dst;
 	struct bmc_out out;
 };
 
-static void
-batch_flush(struct instance *inst)
+static struct {
+	uv_check_t check;
+	unsigned users; /* instances started: the check handle lives while there are any */
+	struct store *store; /* the open transaction's */
+	struct pending_reply *item[LAN_BATCH_MAX];
+	size_t n;
+} batch;
+
+/* Take the queued replies out before sending: what follows a reply may commit again. */
+static size_t
+batch_take(struct pending_reply **items)
 {
-	bool ok = store_commit(inst->store) == 0;
+	size_t n = batch.n;
+
+	memcpy(items, batch.item, n * sizeof(items[0]));
+	batch.n = 0;
+	(void)uv_check_stop(&batch.check);
+	return n;
+}
+
+static void
+batch_finish(struct pending_reply **items, size_t n, bool ok)
+{
 	size_t i;
 
-	if (!ok) {
-		log_warnx("%s: commit failed: %s", inst->name, store_errmsg(inst->store));
-		for (i = 0; i < inst->nbatch; i++)
-			instance_reload_touched(inst, inst->batch[i]->out.fx, inst->batch[i]->out.nfx);
+	if (!ok)
+		for (i = 0; i < n; i++)
+			instance_reload_touched(items[i]->inst, items[i]->out.fx, items[i]->out.nfx);
+	for (i = 0; i < n; i++) {
+		send_result(items[i]->inst, items[i]->l, &items[i]->dst, &items[i]->out, ok);
+		free(items[i]);
 	}
-	for (i = 0; i < inst->nbatch; i++) {
-		struct pending_reply *p = inst->batch[i];
-		send_result(inst, p->l, &p->dst, &p->out, ok);
-		free(p);
-	}
-	inst->nbatch = 0;
-	(void)uv_check_stop(&inst->batch_check);
+}
+
+void
+lan_batch_flush(void)
+{
+	struct pending_reply *items[LAN_BATCH_MAX];
+	size_t n;
+	bool ok;
+
+	if (batch.n == 0)
+		return;
+	ok = store_commit(batch.store) == 0;
+	if (!ok)
+		log_warnx("commit failed: %s", store_errmsg(batch.store));
+	n = batch_take(items);
+	batch_finish(items, n, ok);
 }
 
 /* A write failed inside the open transaction: roll it back, reload, and fail every queued reply. */
 static void
-batch_fail(struct instance *inst)
+batch_fail(void)
 {
-	size_t i;
+	struct pending_reply *items[LAN_BATCH_MAX];
+	size_t n;
 
-	store_rollback(inst->store);
-	for (i = 0; i < inst->nbatch; i++)
-		instance_reload_touched(inst, inst->batch[i]->out.fx, inst->batch[i]->out.nfx);
-	for (i = 0; i < inst->nbatch; i++) {
-		send_result(inst, inst->batch[i]->l, &inst->batch[i]->dst, &inst->batch[i]->out, false);
-		free(inst->batch[i]);
-	}
-	inst->nbatch = 0;
-	(void)uv_check_stop(&inst->batch_check);
+	store_rollback(batch.store);
+	n = batch_take(items);
+	batch_finish(items, n, false);
 }
 
 static void
 batch_check_cb(uv_check_t *h)
 {
-	struct instance *inst = h->data;
-
-	if (inst->nbatch > 0)
-		batch_flush(inst);
+	(void)h;
+	lan_batch_flush();
 }
 
 /* Queue a reply behind the open transaction; false when it must be handled alone. */
@@ -497,29 +529,33 @@ batch_add(
 
 	for (i = 0; i < out->nfx; i++)
 		durable |= durable_kind(out->fx[i].kind);
-	if (!inst->batch_ready || (inst->nbatch == 0 && !durable))
+	if (!inst->batch_ready || (batch.n == 0 && !durable))
 		return false; /* nothing to wait for: answer at once */
+	if (batch.n > 0 && batch.store != inst->store)
+		lan_batch_flush(); /* another store (not in ghostbmcd): its own transaction */
 	if ((p = malloc(sizeof(*p))) == NULL)
 		return false;
+	p->inst = inst;
 	p->l = l;
 	p->dst = *dst;
 	p->out = *out;
-	if (inst->nbatch == 0) {
+	if (batch.n == 0) {
 		if (store_begin(inst->store) == -1) {
 			free(p);
 			return false;
 		}
-		(void)uv_check_start(&inst->batch_check, batch_check_cb);
+		batch.store = inst->store;
+		(void)uv_check_start(&batch.check, batch_check_cb);
 	}
-	inst->batch[inst->nbatch++] = p;
+	batch.item[batch.n++] = p;
 	for (i = 0; i < out->nfx; i++) {
 		if (durable_kind(out->fx[i].kind) && apply_fx(inst, &out->fx[i]) == -1) {
-			batch_fail(inst); /* the transaction is spoiled: all of it fails */
+			batch_fail(); /* the transaction is spoiled: all of it fails */
 			return true;
 		}
 	}
-	if (inst->nbatch == LAN_BATCH_MAX)
-		batch_flush(inst);
+	if (batch.n == LAN_BATCH_MAX)
+		lan_batch_flush();
 	return true;
 }
 
@@ -672,11 +708,11 @@ lan_start(struct instance *inst, char *err, size_t errlen)
 	for (i = 0; i < inst->nlisten; i++)
 		if (listener_open(inst, &inst->listen[i], &inst->listeners[i], err, errlen) == -1)
 			return -1;
-	inst->batch_check.data = inst;
-	if ((r = uv_check_init(inst->loop, &inst->batch_check)) < 0) {
+	if (batch.users == 0 && (r = uv_check_init(inst->loop, &batch.check)) < 0) {
 		snprintf(err, errlen, "%s: check handle: %s", inst->name, uv_strerror(r));
 		return -1;
 	}
+	batch.users++;
 	inst->batch_ready = true;
 	inst->started_ms = uv_now(inst->loop);
 	if (inst->shared_clock)
@@ -719,9 +755,9 @@ lan_close(struct instance *inst)
 		inst->tick_running = false;
 	}
 	if (inst->batch_ready) {
-		if (inst->nbatch > 0)
-			batch_flush(inst); /* before the listeners' handles go */
-		uv_close((uv_handle_t *)&inst->batch_check, NULL);
+		lan_batch_flush(); /* before the listeners' handles go */
 		inst->batch_ready = false;
+		if (--batch.users == 0)
+			uv_close((uv_handle_t *)&batch.check, NULL);
 	}
 }

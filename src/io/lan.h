@@ -63,11 +63,7 @@ struct instance {
 	uint64_t sample_last_ms;
 	uint8_t fault_pinned[(BMC_MAX_SENSORS + 7) / 8]; /* sensors a fault pinned (no simulated part) */
 
-	/* Replies waiting for the loop turn's grouped commit (lan.c). */
-	uv_check_t batch_check;
-	bool batch_ready;
-	struct pending_reply *batch[LAN_BATCH_MAX];
-	size_t nbatch;
+	bool batch_ready; /* lan_start() done: replies may wait for the loop turn's grouped commit */
 
 	struct console_log console; /* console.c */
 	struct console_dev condev; /* a backend's console device (console_dev.c); path "" = none */
@@ -122,6 +118,8 @@ int instance_reload_param(struct instance *inst, enum bmc_param p);
 int lan_start(struct instance *inst, char *err, size_t errlen);
 /* Close the listeners and the timer; handles go away on the next loop turn. */
 void lan_close(struct instance *inst);
+/* Commit the loop turn's grouped writes now and send the replies that waited for them. */
+void lan_batch_flush(void);
 /* Time passes for the core (bmc_tick): every BMC_TICK_MS, from the instance's timer or the shared clock. */
 void lan_tick(struct instance *inst);
 

@@ -24,8 +24,15 @@ store_begin(struct store *st)
 int
 store_commit(struct store *st)
 {
-	if (st->depth == 0 || --st->depth > 0)
+	if (st->depth == 0)
 		return 0;
+	if (--st->depth > 0)
+		return st->doomed ? -1 : 0;
+	if (st->doomed) {
+		st->doomed = false;
+		(void)store_exec(st, "ROLLBACK");
+		return store_fail(st, "a write earlier in the transaction failed; all of it was rolled back");
+	}
 	if (store_exec(st, "COMMIT") != 0) {
 		(void)store_exec(st, "ROLLBACK");
 		return -1;
@@ -34,11 +41,23 @@ store_commit(struct store *st)
 	return 0;
 }
 
+/*
+ * Inside an outer transaction (a loop turn's grouped commit) a rollback
+ * cannot undo only its own part: it dooms the whole transaction, and the
+ * outermost store_commit() rolls everything back and says so, so that every
+ * participant learns that its writes did not happen.
+ */
 void
 store_rollback(struct store *st)
 {
 	if (st->depth == 0)
 		return;
+	if (st->depth > 1) {
+		st->depth--;
+		st->doomed = true;
+		return;
+	}
+	st->doomed = false;
 	st->depth = 0;
 	(void)store_exec(st, "ROLLBACK");
 }

@@ -2,6 +2,7 @@
 #ifndef GHOSTBMC_STORE_INT_H
 #define GHOSTBMC_STORE_INT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -13,6 +14,7 @@ struct store {
 	uint8_t key[SECRET_KEY_LEN];
 	char err[512];
 	unsigned depth; /* store_begin() nesting */
+	bool doomed; /* an inner level rolled back: the outermost commit must roll back instead */
 	uint64_t commits, writes; /* for `ghostbmc status`: how well writes are grouped */
 };
 

@@ -187,10 +187,55 @@ test_tampered_row(void **state)
 	rmtree(dir);
 }
 
+/*
+ * Nesting: an inner rollback dooms the outer transaction, so no participant
+ * of a grouped commit is told its writes are durable when they are not.
+ */
+static void
+test_nested_rollback(void **state)
+{
+	char *dir = tmpdir(), err[256];
+	struct store *st;
+	struct seen s;
+
+	(void)state;
+	st = store_open(dir, err, sizeof(err));
+	assert_non_null(st);
+	/* all good: one commit at the outermost level */
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_param_put(st, "a", "k", (const uint8_t *)"1", 1), 0);
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_param_put(st, "b", "k", (const uint8_t *)"2", 1), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(store_commit(st), 0);
+	/* an inner failure: the inner participant, a later one and the outermost all see it */
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_param_put(st, "a", "k", (const uint8_t *)"X", 1), 0);
+	assert_int_equal(store_begin(st), 0);
+	store_rollback(st);
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_param_put(st, "b", "k", (const uint8_t *)"Y", 1), 0);
+	assert_int_equal(store_commit(st), -1);
+	assert_int_equal(store_commit(st), -1);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_param_load(st, "a", param_cb, &s), 0);
+	assert_int_equal(store_param_load(st, "b", param_cb, &s), 0);
+	assert_int_equal(s.nparams, 2);
+	assert_memory_equal(s.vals[0], "1", 1);
+	assert_memory_equal(s.vals[1], "2", 1);
+	/* and the next transaction is clean again */
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_param_put(st, "a", "k", (const uint8_t *)"3", 1), 0);
+	assert_int_equal(store_commit(st), 0);
+	store_close(st);
+	rmtree(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_nested_rollback),
 	    cmocka_unit_test(test_round_trip_and_reopen),
 	    cmocka_unit_test(test_key_file_refusals),
 	    cmocka_unit_test(test_tampered_row),
