@@ -284,8 +284,10 @@ to_counts(const struct bmc_sensor_conf *c, double v)
  * Choose M and R so that range_max is about 250 counts away from zero with
  * two significant digits in M: every printed value is then one raw step from
  * the model's, and thresholds given in round numbers stay exact when they can.
+ * -1 when no 10-bit M with R up to 7 reaches that far (or a value is not a
+ * number).
  */
-static void
+static int
 choose_factors(struct bmc_sensor_conf *c)
 {
 	double top = c->range_max, step;
@@ -293,7 +295,7 @@ choose_factors(struct bmc_sensor_conf *c)
 
 	if (c->base_unit == UNIT_DEGREES_C && top <= 0) {
 		c->m = 1;
-		return;
+		return 0;
 	}
 	if (c->has_nominal && c->nominal_reading * 1.5 > top)
 		top = c->nominal_reading * 1.5;
@@ -302,6 +304,8 @@ choose_factors(struct bmc_sensor_conf *c)
 			top = fabs(c->thr[i]) * 1.2;
 	if (top <= 0)
 		top = 255;
+	if (!(top <= 1e12))
+		return -1; /* 250 counts of 511 * 10^7 at most; also infinities and NaN */
 	step = top / 250;
 	r = (int)floor(log10(step)) - 1;
 	if (r < -8)
@@ -314,6 +318,7 @@ choose_factors(struct bmc_sensor_conf *c)
 		c->m = 1;
 	c->b = 0;
 	c->b_exp = 0;
+	return 0;
 }
 
 int
@@ -362,8 +367,10 @@ bmc_sensor_conf_fill(struct bmc_sensor_conf *c, char *err, size_t errlen)
 		snprintf(err, errlen, "analog format must be unsigned, ones-complement or twos-complement");
 		return -1;
 	}
-	if (!c->factors_set)
-		choose_factors(c);
+	if (!c->factors_set && choose_factors(c) != 0) {
+		snprintf(err, errlen, "range_max, nominal and thresholds must be numbers within +-1e12");
+		return -1;
+	}
 	if (c->m < -512 || c->m > 511 || c->m == 0) {
 		snprintf(err, errlen, "M must be -512..511 and not 0");
 		return -1;
