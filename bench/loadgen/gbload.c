@@ -74,11 +74,11 @@ struct cmd_def {
 };
 
 static const struct cmd_def CMDS[] = {
-	{"devid", 0x06, 0x01, 11},   /* Get Device ID */
-	{"sensor", 0x04, 0x2d, 2},   /* Get Sensor Reading */
-	{"sel", 0x0a, 0x43, 2 + 16}, /* Get SEL Entry (whole record) */
-	{"chassis", 0x00, 0x01, 3},  /* Get Chassis Status */
-	{NULL, 0, 0, 0},
+    {"devid", 0x06, 0x01, 11}, /* Get Device ID */
+    {"sensor", 0x04, 0x2d, 2}, /* Get Sensor Reading */
+    {"sel", 0x0a, 0x43, 2 + 16}, /* Get SEL Entry (whole record) */
+    {"chassis", 0x00, 0x01, 3}, /* Get Chassis Status */
+    {NULL, 0, 0, 0},
 };
 
 /* session states: each sends one packet and waits for its answer */
@@ -89,7 +89,7 @@ enum st {
 	ST_RAKP3,
 	ST_PRIV,
 	ST_WAIT, /* req mode: active, waiting for the others (barrier) */
-	ST_CMD,  /* an in-session command is outstanding */
+	ST_CMD, /* an in-session command is outstanding */
 	ST_CLOSE,
 	ST_DONE,
 };
@@ -144,35 +144,49 @@ static struct {
 	unsigned max_lost;
 	bool verbose;
 } opt = {
-	.host = "127.0.0.1", .port = 623, .user = "admin", .cipher = 3, .priv = 4, .k = 1,
-	.n = 1000, .mode = MODE_REQ, .cmd = &CMDS[1], .sensor = 1, .nhosts = 1,
-	.deadline_s = 300, .timeout_ms = 1000, .max_lost = 3,
+    .host = "127.0.0.1",
+    .port = 623,
+    .user = "admin",
+    .cipher = 3,
+    .priv = 4,
+    .k = 1,
+    .n = 1000,
+    .mode = MODE_REQ,
+    .cmd = &CMDS[1],
+    .sensor = 1,
+    .nhosts = 1,
+    .deadline_s = 300,
+    .timeout_ms = 1000,
+    .max_lost = 3,
 };
 
 /* per-suite algorithms */
-static const char *g_md;   /* "SHA1" or "SHA256" */
-static size_t g_authlen;   /* RAKP HMAC length: 20 or 32 */
-static size_t g_icvlen;    /* RAKP4 ICV: 12 or 16 */
-static size_t g_integlen;  /* session AuthCode: 12 or 16 */
+static const char *g_md; /* "SHA1" or "SHA256" */
+static size_t g_authlen; /* RAKP HMAC length: 20 or 32 */
+static size_t g_icvlen; /* RAKP4 ICV: 12 or 16 */
+static size_t g_integlen; /* session AuthCode: 12 or 16 */
 static uint8_t g_auth_alg, g_integ_alg, g_conf_alg;
 static EVP_MAC *g_hmac;
 static uint8_t g_kuid[20];
 static size_t g_ulen;
 
-static int64_t now_ns(void)
+static int64_t
+now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static void die(const char *m)
+static void
+die(const char *m)
 {
 	fprintf(stderr, "gbload: %s\n", m);
 	exit(2);
 }
 
-static void set_error(struct sess *s, const char *fmt, const char *detail)
+static void
+set_error(struct sess *s, const char *fmt, const char *detail)
 {
 	if (!s->first_error[0])
 		snprintf(s->first_error, sizeof s->first_error, fmt, detail ? detail : "");
@@ -185,17 +199,19 @@ struct iov {
 	size_t n;
 };
 
-static EVP_MAC_CTX *mac_new(const uint8_t *key, size_t keylen)
+static EVP_MAC_CTX *
+mac_new(const uint8_t *key, size_t keylen)
 {
 	OSSL_PARAM p[2] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)g_md, 0),
-			   OSSL_PARAM_construct_end()};
+	    OSSL_PARAM_construct_end()};
 	EVP_MAC_CTX *c = EVP_MAC_CTX_new(g_hmac);
 	if (!c || !EVP_MAC_init(c, key, keylen, p))
 		die("HMAC init failed");
 	return c;
 }
 
-static size_t hmac_v(const uint8_t *key, size_t keylen, const struct iov *v, size_t n, uint8_t *out)
+static size_t
+hmac_v(const uint8_t *key, size_t keylen, const struct iov *v, size_t n, uint8_t *out)
 {
 	EVP_MAC_CTX *c = mac_new(key, keylen);
 	size_t len = 0;
@@ -207,7 +223,8 @@ static size_t hmac_v(const uint8_t *key, size_t keylen, const struct iov *v, siz
 }
 
 /* session AuthCode with the pre-keyed K1 context */
-static void integ(struct sess *s, const uint8_t *data, size_t len, uint8_t *out)
+static void
+integ(struct sess *s, const uint8_t *data, size_t len, uint8_t *out)
 {
 	size_t l = 0;
 	EVP_MAC_init(s->mac, NULL, 0, NULL);
@@ -215,7 +232,8 @@ static void integ(struct sess *s, const uint8_t *data, size_t len, uint8_t *out)
 	EVP_MAC_final(s->mac, out, &l, 32);
 }
 
-static void session_keys(struct sess *s)
+static void
+session_keys(struct sess *s)
 {
 	uint8_t rl[2] = {(uint8_t)(0x10 | opt.priv), (uint8_t)g_ulen}, c1[32], c2[32];
 	struct iov v[4] = {{s->rm, 16}, {s->rc, 16}, {rl, 2}, {opt.user, g_ulen}};
@@ -242,7 +260,8 @@ static void session_keys(struct sess *s)
 
 /* ---- packets --------------------------------------------------------------- */
 
-static void put32(uint8_t *p, uint32_t v)
+static void
+put32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;
 	p[1] = (uint8_t)(v >> 8);
@@ -250,12 +269,14 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-static uint32_t get32(const uint8_t *p)
+static uint32_t
+get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint8_t cksum(const uint8_t *p, size_t n)
+static uint8_t
+cksum(const uint8_t *p, size_t n)
 {
 	uint8_t s = 0;
 	while (n--)
@@ -264,7 +285,8 @@ static uint8_t cksum(const uint8_t *p, size_t n)
 }
 
 /* IPMI request message: rsSA, netFn/LUN, chk, rqSA, rqSeq/LUN, cmd, data, chk */
-static size_t ipmi_msg(uint8_t *m, uint8_t netfn, uint8_t cmd, uint8_t rqseq, const uint8_t *d, size_t n)
+static size_t
+ipmi_msg(uint8_t *m, uint8_t netfn, uint8_t cmd, uint8_t rqseq, const uint8_t *d, size_t n)
 {
 	size_t k = 0;
 	m[k++] = 0x20;
@@ -280,7 +302,8 @@ static size_t ipmi_msg(uint8_t *m, uint8_t netfn, uint8_t cmd, uint8_t rqseq, co
 	return k + 1;
 }
 
-static size_t presession(uint8_t ptype, const uint8_t *pl, size_t n, uint8_t *pkt)
+static size_t
+presession(uint8_t ptype, const uint8_t *pl, size_t n, uint8_t *pkt)
 {
 	static const uint8_t hdr[] = {0x06, 0x00, 0xff, 0x07, 0x06};
 	memcpy(pkt, hdr, 5);
@@ -293,7 +316,8 @@ static size_t presession(uint8_t ptype, const uint8_t *pl, size_t n, uint8_t *pk
 }
 
 /* an IPMI message sealed in the session: AES-CBC-128, then the AuthCode */
-static size_t seal(struct sess *s, const uint8_t *msg, size_t m, uint8_t *pkt)
+static size_t
+seal(struct sess *s, const uint8_t *msg, size_t m, uint8_t *pkt)
 {
 	uint8_t buf[PKT_MAX], code[32];
 	size_t k = 16, padn = (16 - (m + 1) % 16) % 16;
@@ -327,7 +351,8 @@ static size_t seal(struct sess *s, const uint8_t *msg, size_t m, uint8_t *pkt)
 }
 
 /* open a session reply; the IPMI message into msg; 0 if it is not valid */
-static size_t unseal(struct sess *s, const uint8_t *pkt, size_t len, uint8_t *msg)
+static size_t
+unseal(struct sess *s, const uint8_t *pkt, size_t len, uint8_t *msg)
 {
 	uint8_t code[32], buf[PKT_MAX];
 	int outl = 0;
@@ -363,7 +388,8 @@ static uint64_t hosts_ok, hosts_failed;
 static char first_bad_host[200];
 static uint64_t setup_ok, setup_err; /* setup mode, all workers */
 
-static void send_pkt(struct sess *s)
+static void
+send_pkt(struct sess *s)
 {
 	s->t_sent = now_ns();
 	s->outstanding = true;
@@ -371,11 +397,12 @@ static void send_pkt(struct sess *s)
 		set_error(s, "send: %s", strerror(errno));
 }
 
-static int sock_for(uint32_t host)
+static int
+sock_for(uint32_t host)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port),
-				.sin_addr.s_addr = htonl(host)};
+	struct sockaddr_in a = {
+	    .sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port), .sin_addr.s_addr = htonl(host)};
 	if (fd < 0)
 		die("socket failed");
 	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0)
@@ -383,7 +410,8 @@ static int sock_for(uint32_t host)
 	return fd;
 }
 
-static void start_authcap(struct sess *s)
+static void
+start_authcap(struct sess *s)
 {
 	uint8_t m[16], d[2] = {0x8e, (uint8_t)opt.priv}; /* current channel, IPMI v2 data */
 	size_t n = ipmi_msg(m, 0x06, 0x38, 0, d, 2);
@@ -397,7 +425,8 @@ static void start_authcap(struct sess *s)
 	send_pkt(s);
 }
 
-static void start_open(struct sess *s)
+static void
+start_open(struct sess *s)
 {
 	uint8_t pl[32] = {0};
 	RAND_bytes((uint8_t *)&s->csid, 4);
@@ -416,7 +445,8 @@ static void start_open(struct sess *s)
 	send_pkt(s);
 }
 
-static void start_rakp1(struct sess *s)
+static void
+start_rakp1(struct sess *s)
 {
 	uint8_t pl[64] = {0};
 	RAND_bytes(s->rm, 16);
@@ -432,7 +462,8 @@ static void start_rakp1(struct sess *s)
 	send_pkt(s);
 }
 
-static void start_rakp3(struct sess *s)
+static void
+start_rakp3(struct sess *s)
 {
 	uint8_t pl[64] = {0}, csid[4], rl[2] = {(uint8_t)(0x10 | opt.priv), (uint8_t)g_ulen};
 	put32(csid, s->csid);
@@ -446,8 +477,9 @@ static void start_rakp3(struct sess *s)
 	send_pkt(s);
 }
 
-static void start_cmd(struct sess *s, enum st st, uint8_t netfn, uint8_t cmd, const uint8_t *d, size_t n,
-		      unsigned min_data)
+static void
+start_cmd(
+    struct sess *s, enum st st, uint8_t netfn, uint8_t cmd, const uint8_t *d, size_t n, unsigned min_data)
 {
 	uint8_t m[64];
 	s->rqseq = (uint8_t)((s->rqseq + 1) & 0x3f);
@@ -460,13 +492,15 @@ static void start_cmd(struct sess *s, enum st st, uint8_t netfn, uint8_t cmd, co
 	send_pkt(s);
 }
 
-static void start_priv(struct sess *s)
+static void
+start_priv(struct sess *s)
 {
 	uint8_t d = (uint8_t)opt.priv;
 	start_cmd(s, ST_PRIV, 0x06, 0x3b, &d, 1, 1);
 }
 
-static void start_close(struct sess *s)
+static void
+start_close(struct sess *s)
 {
 	uint8_t d[4];
 	put32(d, s->msid);
@@ -474,7 +508,8 @@ static void start_close(struct sess *s)
 }
 
 /* the request of the load (req mode) */
-static void start_load_cmd(struct sess *s)
+static void
+start_load_cmd(struct sess *s)
 {
 	uint8_t d[8];
 	size_t n = 0;
@@ -494,7 +529,8 @@ static void start_load_cmd(struct sess *s)
 }
 
 /* sweep: step 0 is Get Device ID, then one Get Sensor Reading per sensor */
-static void start_sweep_cmd(struct sess *s)
+static void
+start_sweep_cmd(struct sess *s)
 {
 	if (s->step == 0) {
 		start_cmd(s, ST_CMD, 0x06, 0x01, NULL, 0, 11);
@@ -507,7 +543,8 @@ static void start_sweep_cmd(struct sess *s)
 static void sweep_next_host(struct sess *s);
 
 /* a session cycle ended (closed or failed) */
-static void cycle_end(struct sess *s, bool good)
+static void
+cycle_end(struct sess *s, bool good)
 {
 	int64_t t = now_ns();
 	s->outstanding = false;
@@ -531,7 +568,7 @@ static void cycle_end(struct sess *s, bool good)
 			if (!first_bad_host[0]) {
 				struct in_addr a = {.s_addr = htonl(s->host)};
 				snprintf(first_bad_host, sizeof first_bad_host, "%s(%s)", inet_ntoa(a),
-					 s->first_error[0] ? s->first_error : "?");
+				    s->first_error[0] ? s->first_error : "?");
 			}
 		}
 		close(s->fd);
@@ -542,7 +579,8 @@ static void cycle_end(struct sess *s, bool good)
 	}
 }
 
-static void sweep_next_host(struct sess *s)
+static void
+sweep_next_host(struct sess *s)
 {
 	if (next_host >= opt.nhosts || now_ns() > t_phase_stop) {
 		s->st = ST_DONE;
@@ -555,7 +593,8 @@ static void sweep_next_host(struct sess *s)
 	start_authcap(s);
 }
 
-static void fail(struct sess *s, const char *why)
+static void
+fail(struct sess *s, const char *why)
 {
 	set_error(s, "%s", why);
 	if (opt.mode == MODE_REQ && s->st != ST_CMD && s->st != ST_CLOSE) {
@@ -568,7 +607,8 @@ static void fail(struct sess *s, const char *why)
 }
 
 /* the load's next step after an answered (or lost) request in req mode */
-static void req_next(struct sess *s)
+static void
+req_next(struct sess *s)
 {
 	int64_t t = now_ns();
 	if (s->done >= opt.n || t >= t_phase_stop || s->lost_in_row >= opt.max_lost) {
@@ -584,7 +624,8 @@ static void req_next(struct sess *s)
 	start_load_cmd(s);
 }
 
-static void on_reply(struct sess *s, const uint8_t *p, size_t len)
+static void
+on_reply(struct sess *s, const uint8_t *p, size_t len)
 {
 	int64_t t = now_ns();
 	if (opt.verbose) {
@@ -638,7 +679,8 @@ static void on_reply(struct sess *s, const uint8_t *p, size_t len)
 		uint8_t ids[8], rl[2] = {(uint8_t)(0x10 | opt.priv), (uint8_t)g_ulen}, code[32];
 		put32(ids, s->csid);
 		put32(ids + 4, s->msid);
-		struct iov v[6] = {{ids, 8}, {s->rm, 16}, {s->rc, 16}, {s->guid, 16}, {rl, 2}, {opt.user, g_ulen}};
+		struct iov v[6] = {
+		    {ids, 8}, {s->rm, 16}, {s->rc, 16}, {s->guid, 16}, {rl, 2}, {opt.user, g_ulen}};
 		hmac_v(g_kuid, 20, v, 6, code);
 		if (len != 16 + 40 + g_authlen || memcmp(p + 56, code, g_authlen) != 0) {
 			fail(s, "rakp2: key exchange code does not verify (password?)");
@@ -673,10 +715,11 @@ static void on_reply(struct sess *s, const uint8_t *p, size_t len)
 	case ST_CLOSE: {
 		uint8_t m[PKT_MAX];
 		size_t ml = unseal(s, p, len, m);
-		if (ml < 8 || m[0] != 0x81 || (m[1] >> 2) != (uint8_t)(s->exp_netfn + 1) || (m[4] >> 2) != s->rqseq ||
-		    m[5] != s->exp_cmd)
+		if (ml < 8 || m[0] != 0x81 || (m[1] >> 2) != (uint8_t)(s->exp_netfn + 1) ||
+		    (m[4] >> 2) != s->rqseq || m[5] != s->exp_cmd)
 			return; /* not ours (stale, or damaged): ignore */
-		bool good = m[6] == 0 && ml - 8 >= s->exp_min && cksum(m, 2) == m[2] && cksum(m + 3, ml - 4) == m[ml - 1];
+		bool good = m[6] == 0 && ml - 8 >= s->exp_min && cksum(m, 2) == m[2] &&
+		    cksum(m + 3, ml - 4) == m[ml - 1];
 		s->outstanding = false;
 		if (s->st == ST_PRIV) {
 			if (!good) {
@@ -705,7 +748,8 @@ static void on_reply(struct sess *s, const uint8_t *p, size_t len)
 		if (opt.mode == MODE_SWEEP) {
 			if (!good) {
 				char w[80];
-				snprintf(w, sizeof w, "cmd %02x/%02x cc %02x", s->exp_netfn, s->exp_cmd, m[6]);
+				snprintf(
+				    w, sizeof w, "cmd %02x/%02x cc %02x", s->exp_netfn, s->exp_cmd, m[6]);
 				set_error(s, "%s", w);
 				start_close(s); /* the host counts as failed (first_error set) */
 				return;
@@ -737,7 +781,8 @@ static void on_reply(struct sess *s, const uint8_t *p, size_t len)
 	}
 }
 
-static void on_timeout(struct sess *s)
+static void
+on_timeout(struct sess *s)
 {
 	s->outstanding = false;
 	switch (s->st) {
@@ -779,7 +824,8 @@ static void on_timeout(struct sess *s)
 
 /* ---- main loop ------------------------------------------------------------- */
 
-static void run_loop(int64_t deadline)
+static void
+run_loop(int64_t deadline)
 {
 	struct pollfd pf[MAX_K];
 	int idx[MAX_K];
@@ -804,8 +850,9 @@ static void run_loop(int64_t deadline)
 			if (all) {
 				barrier_released = true;
 				t_phase_start = now_ns();
-				t_phase_stop = opt.duration_s > 0 ? t_phase_start + (int64_t)(opt.duration_s * 1e9)
-								  : deadline;
+				t_phase_stop = opt.duration_s > 0
+				    ? t_phase_start + (int64_t)(opt.duration_s * 1e9)
+				    : deadline;
 				for (int i = 0; i < nsess; i++)
 					if (sess[i].st == ST_WAIT) {
 						sess[i].start_ns = now_ns();
@@ -849,7 +896,8 @@ static void run_loop(int64_t deadline)
 			struct sess *s = &sess[idx[j]];
 			for (int rep = 0; rep < 8; rep++) {
 				ssize_t n = recv(s->fd, buf, sizeof buf, 0);
-				if (n < 0 && errno == ECONNREFUSED && opt.mode != MODE_PING && s->outstanding) {
+				if (n < 0 && errno == ECONNREFUSED && opt.mode != MODE_PING &&
+				    s->outstanding) {
 					/* ICMP port unreachable: nobody listens there (any more) */
 					set_error(s, "%s", "port unreachable");
 					on_timeout(s);
@@ -872,13 +920,15 @@ static void run_loop(int64_t deadline)
 	}
 }
 
-static int cmp_i64(const void *a, const void *b)
+static int
+cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 	return (x > y) - (x < y);
 }
 
-static double pct_us(const int64_t *v, size_t n, double p)
+static double
+pct_us(const int64_t *v, size_t n, double p)
 {
 	if (!n)
 		return 0;
@@ -890,23 +940,25 @@ static double pct_us(const int64_t *v, size_t n, double p)
 	return (double)v[r - 1] / 1000.0;
 }
 
-static void usage(FILE *f)
+static void
+usage(FILE *f)
 {
 	fprintf(f,
-		"usage: gbload [-H host] [-p port] [-U user] [-P pass] [-C 3|17] [-l user|operator|admin]\n"
-		"              [-m req|setup|sweep|ping] [-k sessions] [-n count] [-d seconds]\n"
-		"              [-c sensor|devid|sel|chassis] [-s sensor#] [-r sel-record]\n"
-		"              [-N hosts] [-S sensor,sensor,...] [-t timeout_ms] [-T deadline_s] [-L lost]\n"
-		"              [-v (print every reply)]\n"
-		"  req:   K sessions, each sends -n requests of -c (or for -d seconds)\n"
-		"  setup: K workers, each opens and closes -n sessions (or for -d seconds)\n"
-		"  sweep: -N consecutive addresses from -H, K at a time: session, Get Device ID,\n"
-		"         Get Sensor Reading of each -S sensor, close\n"
-		"  ping:  Get Channel Auth Caps until answered, at most -n tries of -t ms\n"
-		"  only 127.0.0.0/8 targets; password also from env IPMI_PASSWORD\n");
+	    "usage: gbload [-H host] [-p port] [-U user] [-P pass] [-C 3|17] [-l user|operator|admin]\n"
+	    "              [-m req|setup|sweep|ping] [-k sessions] [-n count] [-d seconds]\n"
+	    "              [-c sensor|devid|sel|chassis] [-s sensor#] [-r sel-record]\n"
+	    "              [-N hosts] [-S sensor,sensor,...] [-t timeout_ms] [-T deadline_s] [-L lost]\n"
+	    "              [-v (print every reply)]\n"
+	    "  req:   K sessions, each sends -n requests of -c (or for -d seconds)\n"
+	    "  setup: K workers, each opens and closes -n sessions (or for -d seconds)\n"
+	    "  sweep: -N consecutive addresses from -H, K at a time: session, Get Device ID,\n"
+	    "         Get Sensor Reading of each -S sensor, close\n"
+	    "  ping:  Get Channel Auth Caps until answered, at most -n tries of -t ms\n"
+	    "  only 127.0.0.0/8 targets; password also from env IPMI_PASSWORD\n");
 }
 
-static long num(const char *s, long lo, long hi, const char *what)
+static long
+num(const char *s, long lo, long hi, const char *what)
 {
 	char *e;
 	errno = 0;
@@ -918,61 +970,116 @@ static long num(const char *s, long lo, long hi, const char *what)
 	return v;
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	int c;
 	while ((c = getopt(argc, argv, "H:p:U:P:C:l:m:k:n:d:c:s:r:N:S:t:T:L:vh")) != -1) {
 		switch (c) {
-		case 'H': opt.host = optarg; break;
-		case 'p': opt.port = (int)num(optarg, 1, 65535, "port"); break;
-		case 'U': opt.user = optarg; break;
-		case 'P': opt.pass = optarg; break;
-		case 'C': opt.cipher = (int)num(optarg, 3, 17, "cipher suite"); break;
+		case 'H':
+			opt.host = optarg;
+			break;
+		case 'p':
+			opt.port = (int)num(optarg, 1, 65535, "port");
+			break;
+		case 'U':
+			opt.user = optarg;
+			break;
+		case 'P':
+			opt.pass = optarg;
+			break;
+		case 'C':
+			opt.cipher = (int)num(optarg, 3, 17, "cipher suite");
+			break;
 		case 'l':
-			if (!strcasecmp(optarg, "user")) opt.priv = 2;
-			else if (!strcasecmp(optarg, "operator")) opt.priv = 3;
-			else if (!strcasecmp(optarg, "admin")) opt.priv = 4;
-			else { usage(stderr); return 2; }
+			if (!strcasecmp(optarg, "user"))
+				opt.priv = 2;
+			else if (!strcasecmp(optarg, "operator"))
+				opt.priv = 3;
+			else if (!strcasecmp(optarg, "admin"))
+				opt.priv = 4;
+			else {
+				usage(stderr);
+				return 2;
+			}
 			break;
 		case 'm':
-			if (!strcmp(optarg, "req")) opt.mode = MODE_REQ;
-			else if (!strcmp(optarg, "setup")) opt.mode = MODE_SETUP;
-			else if (!strcmp(optarg, "sweep")) opt.mode = MODE_SWEEP;
-			else if (!strcmp(optarg, "ping")) opt.mode = MODE_PING;
-			else { usage(stderr); return 2; }
+			if (!strcmp(optarg, "req"))
+				opt.mode = MODE_REQ;
+			else if (!strcmp(optarg, "setup"))
+				opt.mode = MODE_SETUP;
+			else if (!strcmp(optarg, "sweep"))
+				opt.mode = MODE_SWEEP;
+			else if (!strcmp(optarg, "ping"))
+				opt.mode = MODE_PING;
+			else {
+				usage(stderr);
+				return 2;
+			}
 			break;
-		case 'k': opt.k = (int)num(optarg, 1, MAX_K, "sessions (-k)"); break;
-		case 'n': opt.n = (unsigned long)num(optarg, 0, 10000000, "count (-n)"); break;
-		case 'd': opt.duration_s = (double)num(optarg, 1, 3600, "duration (-d)"); break;
+		case 'k':
+			opt.k = (int)num(optarg, 1, MAX_K, "sessions (-k)");
+			break;
+		case 'n':
+			opt.n = (unsigned long)num(optarg, 0, 10000000, "count (-n)");
+			break;
+		case 'd':
+			opt.duration_s = (double)num(optarg, 1, 3600, "duration (-d)");
+			break;
 		case 'c': {
 			const struct cmd_def *d = CMDS;
 			while (d->name && strcmp(d->name, optarg))
 				d++;
-			if (!d->name) { usage(stderr); return 2; }
+			if (!d->name) {
+				usage(stderr);
+				return 2;
+			}
 			opt.cmd = d;
 			break;
 		}
-		case 's': opt.sensor = (int)num(optarg, 0, 254, "sensor"); break;
-		case 'r': opt.record = (int)num(optarg, 0, 65535, "record"); break;
-		case 'N': opt.nhosts = (unsigned long)num(optarg, 1, 1 << 20, "hosts (-N)"); break;
+		case 's':
+			opt.sensor = (int)num(optarg, 0, 254, "sensor");
+			break;
+		case 'r':
+			opt.record = (int)num(optarg, 0, 65535, "record");
+			break;
+		case 'N':
+			opt.nhosts = (unsigned long)num(optarg, 1, 1 << 20, "hosts (-N)");
+			break;
 		case 'S': {
 			char *copy = strdup(optarg), *save = NULL;
 			for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-				if (opt.nsensors == MAX_SENSORS) die("too many sensors in -S");
+				if (opt.nsensors == MAX_SENSORS)
+					die("too many sensors in -S");
 				opt.sensors[opt.nsensors++] = (uint8_t)num(t, 0, 254, "sensor in -S");
 			}
 			free(copy);
 			break;
 		}
-		case 't': opt.timeout_ms = (unsigned)num(optarg, 1, 600000, "timeout (-t)"); break;
-		case 'T': opt.deadline_s = (int)num(optarg, 1, 3600, "deadline (-T)"); break;
-		case 'L': opt.max_lost = (unsigned)num(optarg, 1, 1000000, "lost in a row (-L)"); break;
-		case 'v': opt.verbose = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 't':
+			opt.timeout_ms = (unsigned)num(optarg, 1, 600000, "timeout (-t)");
+			break;
+		case 'T':
+			opt.deadline_s = (int)num(optarg, 1, 3600, "deadline (-T)");
+			break;
+		case 'L':
+			opt.max_lost = (unsigned)num(optarg, 1, 1000000, "lost in a row (-L)");
+			break;
+		case 'v':
+			opt.verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
-	if (optind != argc) { usage(stderr); return 2; }
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
 	if (opt.cipher != 3 && opt.cipher != 17)
 		die("cipher suite must be 3 or 17");
 	if (!opt.pass)
@@ -1068,14 +1175,18 @@ int main(int argc, char **argv)
 			if (!s->setup_failed)
 				setups[nsetup++] = s->setup_ns;
 			if (s->done) {
-				if (s->start_ns < start) start = s->start_ns;
-				if (s->end_ns > end) end = s->end_ns;
+				if (s->start_ns < start)
+					start = s->start_ns;
+				if (s->end_ns > end)
+					end = s->end_ns;
 			}
 			if (s->lost_in_row >= opt.max_lost)
 				truncated = 1;
-			printf("session id=%d setup_us=%.0f done=%llu ok=%llu errors=%llu setup_failed=%d first_error=\"%s\"\n",
-			       i, (double)s->setup_ns / 1000.0, (unsigned long long)s->done, (unsigned long long)s->ok,
-			       (unsigned long long)s->errors, s->setup_failed, s->first_error);
+			printf("session id=%d setup_us=%.0f done=%llu ok=%llu errors=%llu setup_failed=%d "
+			       "first_error=\"%s\"\n",
+			    i, (double)s->setup_ns / 1000.0, (unsigned long long)s->done,
+			    (unsigned long long)s->ok, (unsigned long long)s->errors, s->setup_failed,
+			    s->first_error);
 		} else if (opt.mode == MODE_SETUP && s->first_error[0] && opt.verbose) {
 			fprintf(stderr, "worker %d: %s\n", i, s->first_error);
 		}
@@ -1084,17 +1195,18 @@ int main(int argc, char **argv)
 		struct sess *s = &sess[0];
 		bool answered = s->st == ST_DONE && !s->first_error[0];
 		printf("result mode=ping ok=%d tries=%llu rtt_us=%.1f first_error=\"%s\"\n", answered ? 1 : 0,
-		       (unsigned long long)s->done + 1,
-		       answered ? (double)(s->end_ns - s->t_sent) / 1000.0 : 0.0, s->first_error);
+		    (unsigned long long)s->done + 1,
+		    answered ? (double)(s->end_ns - s->t_sent) / 1000.0 : 0.0, s->first_error);
 		return answered ? 0 : 1;
 	}
 	if (opt.mode == MODE_SWEEP) {
 		double wall = (double)(t_end - t0) / 1e9;
-		printf("result mode=sweep hosts=%lu ok=%llu failed=%llu not_reached=%llu cipher=%d sensors=%d wall_s=%.3f "
+		printf("result mode=sweep hosts=%lu ok=%llu failed=%llu not_reached=%llu cipher=%d "
+		       "sensors=%d wall_s=%.3f "
 		       "hosts_per_s=%.1f first_failed=\"%s\"\n",
-		       opt.nhosts, (unsigned long long)hosts_ok, (unsigned long long)hosts_failed,
-		       (unsigned long long)(opt.nhosts - hosts_ok - hosts_failed), opt.cipher, opt.nsensors, wall,
-		       wall > 0 ? (double)(hosts_ok + hosts_failed) / wall : 0.0, first_bad_host);
+		    opt.nhosts, (unsigned long long)hosts_ok, (unsigned long long)hosts_failed,
+		    (unsigned long long)(opt.nhosts - hosts_ok - hosts_failed), opt.cipher, opt.nsensors,
+		    wall, wall > 0 ? (double)(hosts_ok + hosts_failed) / wall : 0.0, first_bad_host);
 		return hosts_ok == opt.nhosts ? 0 : 1;
 	}
 	/* latency samples */
@@ -1126,11 +1238,11 @@ int main(int argc, char **argv)
 	printf("result mode=%s cmd=%s k=%d n=%lu cipher=%d done=%llu ok=%llu errors=%llu setup_failed=%d "
 	       "wall_s=%.6f rate_per_s=%.1f mean_us=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f max_us=%.1f "
 	       "setup_p50_us=%.1f setup_max_us=%.1f truncated=%d first_error=\"%s\"\n",
-	       opt.mode == MODE_REQ ? "req" : "setup", opt.mode == MODE_REQ ? opt.cmd->name : "session", opt.k,
-	       opt.n, opt.cipher, (unsigned long long)done, (unsigned long long)ok, (unsigned long long)errors,
-	       setup_failed, wall, wall > 0 ? (double)ok / wall : 0.0, nl ? sum / (double)nl / 1000.0 : 0.0,
-	       pct_us(lat, nl, 50), pct_us(lat, nl, 90), pct_us(lat, nl, 99), nl ? (double)lat[nl - 1] / 1000.0 : 0.0,
-	       pct_us(setups, nsetup, 50), nsetup ? (double)setups[nsetup - 1] / 1000.0 : 0.0, truncated,
-	       sess[0].first_error);
+	    opt.mode == MODE_REQ ? "req" : "setup", opt.mode == MODE_REQ ? opt.cmd->name : "session", opt.k,
+	    opt.n, opt.cipher, (unsigned long long)done, (unsigned long long)ok, (unsigned long long)errors,
+	    setup_failed, wall, wall > 0 ? (double)ok / wall : 0.0, nl ? sum / (double)nl / 1000.0 : 0.0,
+	    pct_us(lat, nl, 50), pct_us(lat, nl, 90), pct_us(lat, nl, 99),
+	    nl ? (double)lat[nl - 1] / 1000.0 : 0.0, pct_us(setups, nsetup, 50),
+	    nsetup ? (double)setups[nsetup - 1] / 1000.0 : 0.0, truncated, sess[0].first_error);
 	return (errors || setup_failed || truncated) ? 1 : 0;
 }
