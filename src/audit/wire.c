@@ -13,17 +13,6 @@
 #define RQ_SA 0x81 /* remote console software ID */
 #define RS_SA 0x20 /* the BMC */
 
-uint8_t
-aw_checksum(const uint8_t *p, size_t n)
-{
-	uint8_t sum = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sum = (uint8_t)(sum + p[i]);
-	return (uint8_t)-sum;
-}
-
 static void
 rmcp_hdr(struct wbuf *w)
 {
@@ -44,26 +33,6 @@ rmcp_hdr_ok(struct buf *b)
 	return !b->err && v == RMCP_VERSION && cls == RMCP_CLASS_IPMI;
 }
 
-/* AuthCode of a 1.5 packet (IPMI 2.0 22.17.1): MD5(pw | SID | message | seq | pw), or the password. */
-static bool
-v15_code(uint8_t type, const uint8_t pw[16], uint32_t sid, uint32_t seq, const uint8_t *msg, size_t mlen,
-    uint8_t out[16])
-{
-	uint8_t sidb[4] = {(uint8_t)sid, (uint8_t)(sid >> 8), (uint8_t)(sid >> 16), (uint8_t)(sid >> 24)};
-	uint8_t seqb[4] = {(uint8_t)seq, (uint8_t)(seq >> 8), (uint8_t)(seq >> 16), (uint8_t)(seq >> 24)};
-	struct iov_c v[5] = {{pw, 16}, {sidb, 4}, {msg, mlen}, {seqb, 4}, {pw, 16}};
-
-	switch (type) {
-	case AUTHTYPE_MD5:
-		return crypto_md5(v, 5, out) == 0;
-	case AUTHTYPE_PASSWORD:
-		memcpy(out, pw, 16);
-		return true;
-	default:
-		return false;
-	}
-}
-
 size_t
 aw_v15_request(uint8_t *out, size_t cap, uint8_t auth_type, uint32_t seq, uint32_t sid, const uint8_t *pw16,
     uint8_t netfn, uint8_t cmd, uint8_t rq_seq, const uint8_t *data, size_t len)
@@ -75,21 +44,21 @@ aw_v15_request(uint8_t *out, size_t cap, uint8_t auth_type, uint32_t seq, uint32
 
 	wbuf_put_u8(&m, RS_SA);
 	wbuf_put_u8(&m, (uint8_t)(netfn << 2));
-	wbuf_put_u8(&m, aw_checksum(msg, 2));
+	wbuf_put_u8(&m, msg_checksum(msg, 2));
 	wbuf_put_u8(&m, RQ_SA);
 	wbuf_put_u8(&m, (uint8_t)(rq_seq << 2));
 	wbuf_put_u8(&m, cmd);
 	wbuf_put_bytes(&m, data, len);
 	if (m.err || m.len + 1 > 255)
 		return 0;
-	wbuf_put_u8(&m, aw_checksum(msg + 3, m.len - 3));
+	wbuf_put_u8(&m, msg_checksum(msg + 3, m.len - 3));
 
 	rmcp_hdr(&w);
 	wbuf_put_u8(&w, auth_type);
 	wbuf_put_u32le(&w, seq);
 	wbuf_put_u32le(&w, sid);
 	if (auth_type != AUTHTYPE_NONE) {
-		if (!v15_code(auth_type, pw16 != NULL ? pw16 : zero, sid, seq, msg, m.len, code))
+		if (!crypto_auth15_code(auth_type, pw16 != NULL ? pw16 : zero, sid, seq, msg, m.len, code))
 			return 0;
 		wbuf_put_bytes(&w, code, 16);
 	}
@@ -118,8 +87,8 @@ aw_v15_parse(const uint8_t *p, size_t n, struct aw_v15_rsp *r)
 	mlen = buf_get_u8(&b);
 	msg = buf_take(&b, mlen);
 	/* rqSA netFn/LUN chk rsSA rqSeq/LUN cmd cc chk */
-	if (msg == NULL || mlen < 8 || aw_checksum(msg, 2) != msg[2] ||
-	    aw_checksum(msg + 3, (size_t)mlen - 4) != msg[mlen - 1])
+	if (msg == NULL || mlen < 8 || msg_checksum(msg, 2) != msg[2] ||
+	    msg_checksum(msg + 3, (size_t)mlen - 4) != msg[mlen - 1])
 		return -1;
 	r->netfn = msg[1] >> 2;
 	r->rq_seq = msg[4] >> 2;

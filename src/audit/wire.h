@@ -88,7 +88,7 @@ size_t aw_rakp2_code(uint8_t auth_alg, const char *pw, uint32_t con_sid, uint32_
 /* The algorithms of a standard cipher suite; false for an ID we don't know. */
 bool aw_suite_algs(uint8_t suite, uint8_t *auth, uint8_t *integ, uint8_t *conf);
 
-/* The IPMI checksum: the byte that makes the sum of p[0..n) and it zero. */
-uint8_t aw_checksum(const uint8_t *p, size_t n);
+/* The IPMI checksum, the core's (src/core/msg.c; declared here because rmcp.h is the BMC side). */
+uint8_t msg_checksum(const uint8_t *p, size_t n);
 
 #endif

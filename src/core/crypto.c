@@ -210,6 +210,25 @@ crypto_sess_aes(const struct crypto_sess *c, bool encrypt, const uint8_t iv[16],
 	return (size_t)n1 + (size_t)n2 == len ? 0 : -1;
 }
 
+bool
+crypto_auth15_code(uint8_t type, const uint8_t pw[16], uint32_t sid, uint32_t seq, const uint8_t *msg,
+    size_t mlen, uint8_t out[16])
+{
+	uint8_t sidb[4] = {(uint8_t)sid, (uint8_t)(sid >> 8), (uint8_t)(sid >> 16), (uint8_t)(sid >> 24)};
+	uint8_t seqb[4] = {(uint8_t)seq, (uint8_t)(seq >> 8), (uint8_t)(seq >> 16), (uint8_t)(seq >> 24)};
+	struct iov_c v[5] = {{pw, 16}, {sidb, 4}, {msg, mlen}, {seqb, 4}, {pw, 16}};
+
+	switch (type) {
+	case AUTHTYPE_MD5:
+		return crypto_md5(v, 5, out) == 0;
+	case AUTHTYPE_PASSWORD:
+		memcpy(out, pw, 16);
+		return true;
+	default:
+		return false;
+	}
+}
+
 int
 crypto_aes_cbc(
     bool encrypt, const uint8_t key[16], const uint8_t iv[16], const uint8_t *in, size_t len, uint8_t *out)

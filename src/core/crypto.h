@@ -53,6 +53,14 @@ size_t crypto_sess_integ(const struct crypto_sess *c, uint8_t integ_alg, const v
 int crypto_sess_aes(const struct crypto_sess *c, bool encrypt, const uint8_t iv[16], const uint8_t *in,
     size_t len, uint8_t *out);
 
+/*
+ * The AuthCode of an IPMI 1.5 packet (IPMI 2.0 22.17.1) for auth type MD5
+ * (MD5 of password, session ID, message, sequence, password) or straight
+ * password; false for any other type.  Both ends use it: the BMC and the audit.
+ */
+bool crypto_auth15_code(uint8_t type, const uint8_t pw[16], uint32_t sid, uint32_t seq, const uint8_t *msg,
+    size_t mlen, uint8_t out[16]);
+
 int crypto_aes_cbc(
     bool encrypt, const uint8_t key[16], const uint8_t iv[16], const uint8_t *in, size_t len, uint8_t *out);
 

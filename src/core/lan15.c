@@ -30,26 +30,6 @@ session_pw16(const struct session *s)
 	return s->kuid;
 }
 
-/* AuthCode of a 1.5 packet; false when the type has none. */
-static bool
-auth15_code(uint8_t type, const uint8_t pw[16], uint32_t sid, uint32_t seq, const uint8_t *msg, size_t mlen,
-    uint8_t out[16])
-{
-	uint8_t sidb[4] = {(uint8_t)sid, (uint8_t)(sid >> 8), (uint8_t)(sid >> 16), (uint8_t)(sid >> 24)};
-	uint8_t seqb[4] = {(uint8_t)seq, (uint8_t)(seq >> 8), (uint8_t)(seq >> 16), (uint8_t)(seq >> 24)};
-	struct iov_c v[5] = {{pw, 16}, {sidb, 4}, {msg, mlen}, {seqb, 4}, {pw, 16}};
-
-	switch (type) {
-	case AUTHTYPE_MD5:
-		return crypto_md5(v, 5, out) == 0;
-	case AUTHTYPE_PASSWORD:
-		memcpy(out, pw, 16);
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* Frame a message in the 1.5 wrapper; pw is NULL for auth type none. */
 static size_t
 lan15_wrap(uint8_t type, uint32_t sid, uint32_t seq, const uint8_t *pw, const uint8_t *msg, size_t mlen,
@@ -65,7 +45,7 @@ lan15_wrap(uint8_t type, uint32_t sid, uint32_t seq, const uint8_t *pw, const ui
 	wbuf_put_u32le(&w, seq);
 	wbuf_put_u32le(&w, sid);
 	if (type != AUTHTYPE_NONE) {
-		if (pw == NULL || !auth15_code(type, pw, sid, seq, msg, mlen, code))
+		if (pw == NULL || !crypto_auth15_code(type, pw, sid, seq, msg, mlen, code))
 			return 0;
 		wbuf_put_bytes(&w, code, 16);
 	}
@@ -214,7 +194,7 @@ lan15_handle(struct bmc *bmc, const struct bmc_time *now, const struct bmc_addr 
 	if (type == AUTHTYPE_NONE ? !lan15_auth_allowed(bmc, AUTHTYPE_NONE) : wire_code == NULL)
 		return;
 	if (type != AUTHTYPE_NONE &&
-	    (!auth15_code(type, session_pw16(s), sid, seq, msg, mlen, want) ||
+	    (!crypto_auth15_code(type, session_pw16(s), sid, seq, msg, mlen, want) ||
 	        !crypto_equal(want, wire_code, 16))) {
 		if (s->state != SESS_ACTIVE)
 			abandon_failed(bmc, s, now->mono_ms);
