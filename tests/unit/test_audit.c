@@ -418,7 +418,7 @@ fake_v15_rsp(const uint8_t *rq, uint8_t cc, const uint8_t *data, size_t len, uin
 
 	m[k++] = 0x81;
 	m[k++] = (uint8_t)((rq[1] & 0xfc) + 4);
-	m[k] = aw_checksum(m, 2);
+	m[k] = msg_checksum(m, 2);
 	k++;
 	m[k++] = 0x20;
 	m[k++] = rq[4];
@@ -427,7 +427,7 @@ fake_v15_rsp(const uint8_t *rq, uint8_t cc, const uint8_t *data, size_t len, uin
 	if (len > 0)
 		memcpy(m + k, data, len);
 	k += len;
-	m[k] = aw_checksum(m + 3, k - 3);
+	m[k] = msg_checksum(m + 3, k - 3);
 	k++;
 	memcpy(rsp, "\x06\x00\xff\x07\x00\x00\x00\x00\x00\x00\x00\x00\x00", 13);
 	n = 13;
